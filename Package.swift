@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Swift's default x86-64 baseline has no FMA/AVX; haswell is safe on any AVX2 machine and
+// makes our SIMD loops (BN, eltwise, CE) vectorise. oneDNN does its own CPU dispatch.
+let fast: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+
+let package = Package(
+  name: "rdnas",
+  platforms: [.macOS(.v14)],
+  products: [.executable(name: "rdnas", targets: ["rdnas"])],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+    .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+    .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .target(name: "Engine", dependencies: ["CDNNL"], swiftSettings: fast),
+    .target(name: "Data", dependencies: ["CTurboJPEG", "CZlib"], swiftSettings: fast),
+    .target(name: "Search"),
+    .target(name: "Supernet", dependencies: ["Engine", "Search"], swiftSettings: fast),
+    .target(name: "Ranking", dependencies: ["Engine", "Data", "Search", "Supernet"], swiftSettings: fast),
+    .target(name: "Training", dependencies: ["Engine", "Data", "Search", "Supernet", "Ranking"], swiftSettings: fast),
+    .target(name: "Monitor", dependencies: ["Training", "CNcurses"]),
+    .executableTarget(name: "rdnas", dependencies: [
+      "Engine", "Data", "Search", "Supernet", "Ranking", "Training", "Monitor",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+    .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "SearchTests", dependencies: ["Search"]),
+    .testTarget(name: "RankingTests", dependencies: ["Ranking"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "SupernetTests", dependencies: ["Supernet"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+    .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
+    .testTarget(name: "EndToEnd", dependencies: ["Engine", "Data", "Supernet", "Training"]),
+  ]
+)

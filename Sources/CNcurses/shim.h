@@ -1,0 +1,15 @@
+#define _XOPEN_SOURCE_EXTENDED 1
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <ncursesw/ncurses.h>
+// Swift 6 rejects ncurses' mutable C globals and cannot import its function-like macros;
+// these accessors are the only way the Monitor reaches them.
+static inline WINDOW *rd_stdscr(void) { return stdscr; }
+static inline int rd_cols(void) { return COLS; }
+static inline int rd_lines(void) { return LINES; }
+static inline int rd_colors(void) { return COLORS; }
+static inline attr_t rd_a_bold(void) { return A_BOLD; }
+static inline attr_t rd_a_reverse(void) { return A_REVERSE; }
+static inline attr_t rd_a_dim(void) { return A_DIM; }
+static inline attr_t rd_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t rd_color_pair(int n) { return COLOR_PAIR(n); }

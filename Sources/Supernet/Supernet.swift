@@ -1,0 +1,1 @@
+// Supernet target

@@ -1,0 +1,5 @@
+import XCTest
+
+final class DataTestsPlaceholder: XCTestCase {
+  func testBuilds() {}
+}

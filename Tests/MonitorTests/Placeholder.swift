@@ -1,0 +1,5 @@
+import XCTest
+
+final class MonitorTestsPlaceholder: XCTestCase {
+  func testBuilds() {}
+}

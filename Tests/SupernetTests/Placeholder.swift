@@ -1,0 +1,5 @@
+import XCTest
+
+final class SupernetTestsPlaceholder: XCTestCase {
+  func testBuilds() {}
+}
