@@ -1,0 +1,65 @@
+import Common
+
+/// Reverse-mode autodiff: ops append (name, output, backward closure) as they run; `backward` walks the
+/// list in reverse. One tape per forward pass; several passes (sandwich paths, rank pairs) each get their
+/// own tape and their parameter gradients accumulate until the optimiser steps.
+public final class Tape {
+  struct Entry {
+    let op: String
+    let output: Tensor
+    let backward: () -> Void
+  }
+
+  /// Training mode: BN uses batch statistics and updates its running statistics.
+  public let training: Bool
+  /// When true, every op output is checked for NaN/Inf as it is produced (slower; for debugging).
+  public var checkEveryOp: Bool
+  private(set) var entries: [Entry] = []
+  public private(set) var firstNonFinite: String?
+
+  public init(training: Bool, checkEveryOp: Bool = false) {
+    self.training = training
+    self.checkEveryOp = checkEveryOp
+  }
+
+  func record(_ op: String, _ output: Tensor, backward: @escaping () -> Void) {
+    if checkEveryOp, firstNonFinite == nil, !Vec.allFinite(output.data, output.count) {
+      firstNonFinite = "\(op) #\(entries.count) output \(output.shape)"
+    }
+    if output.requiresGrad { entries.append(Entry(op: op, output: output, backward: backward)) }
+  }
+
+  public var opCount: Int { entries.count }
+
+  /// Back-propagates from a scalar (or from any tensor with an all-ones seed, i.e. of its sum).
+  /// Throws `RDNASError.nonFinite` naming the op when the loss or an op's incoming gradient is not finite.
+  public func backward(_ loss: Tensor, seed: Float = 1) throws {
+    guard loss.requiresGrad else { return }
+    if !Vec.allFinite(loss.data, loss.count) {
+      throw RDNASError.nonFinite(op: locateNonFiniteForward() ?? "loss", detail: "loss = \(loss.data[0])")
+    }
+    loss.seedGrad(seed)
+    for e in entries.reversed() {
+      guard let g = e.output.grad else { continue }
+      if !Vec.allFinite(g, e.output.count) {
+        throw RDNASError.nonFinite(op: e.op, detail: "gradient of its output \(e.output.shape)")
+      }
+      e.backward()
+    }
+  }
+
+  /// The first op (in execution order) whose output holds NaN/Inf; free to call only after a failure.
+  public func locateNonFiniteForward() -> String? {
+    if let firstNonFinite { return firstNonFinite }
+    for (i, e) in entries.enumerated() where !Vec.allFinite(e.output.data, e.output.count) {
+      return "\(e.op) #\(i) output \(e.output.shape)"
+    }
+    return nil
+  }
+
+  /// Drops every recorded op and, with them, the activations they keep alive.
+  public func reset() {
+    entries.removeAll(keepingCapacity: true)
+    firstNonFinite = nil
+  }
+}

@@ -1,0 +1,81 @@
+import CDNNL
+
+extension Tape {
+  /// Batch normalisation over the first `x.c` channels of `bn`.  x: [n, c, h, w] → [n, c, h, w]
+  /// Training: batch statistics (biased variance for normalising, unbiased for the running update, as
+  /// PyTorch), running statistics of the used prefix updated with `momentum`. Eval: running statistics.
+  /// epsilon is fixed at 1e-5 (the primitive cache key does not include it).
+  public func batchNorm(_ x: Tensor, _ bn: BatchNormParams) -> Tensor {
+    let c = x.shape.c
+    precondition(c <= bn.channels, "batchNorm: \(c) channels exceeds \(bn.runningMean.name) (\(bn.channels))")
+    let s = x.shape.rank == 4 ? x.shape : Shape(x.shape.n, c, 1, 1)
+    let key = BatchNormPrimitives.Key(n: s.n, c: c, h: s.h, w: s.w, affine: bn.affine, globalStats: !training)
+    let prims = BatchNormPrimitives.get(key)
+    let dnnl = DNNL.shared
+    let y = Tensor(shape: x.shape, requiresGrad: true)
+
+    // Statistics used by this pass: a copy of the batch's (training) or the running prefix (eval).
+    let savedMean = SavedBuffer(c), savedVar = SavedBuffer(c)
+    let mean = savedMean.pointer, variance = savedVar.pointer
+    if !training {
+      mean.update(from: bn.runningMean.value, count: c)
+      variance.update(from: bn.runningVar.value, count: c)
+    }
+    let src = dnnl.memory(prims.dataMD, x.data), dst = dnnl.memory(prims.dataMD, y.data)
+    let mMem = dnnl.memory(prims.statMD, mean), vMem = dnnl.memory(prims.statMD, variance)
+    var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, dst), (DNNL_ARG_MEAN, mMem),
+                                          (DNNL_ARG_VARIANCE, vMem)]
+    var scaleMem: dnnl_memory_t?, shiftMem: dnnl_memory_t?
+    if let g = bn.gamma, let b = bn.beta {
+      scaleMem = dnnl.memory(prims.statMD, g.value)
+      shiftMem = dnnl.memory(prims.statMD, b.value)
+      args += [(DNNL_ARG_SCALE, scaleMem!), (DNNL_ARG_SHIFT, shiftMem!)]
+    }
+    dnnl.execute(prims.forward, args)
+    dnnl.release(src, dst, mMem, vMem)
+    if let scaleMem, let shiftMem { dnnl.release(scaleMem, shiftMem) }
+
+    if training {
+      let m = bn.momentum
+      let count = Float(s.n * s.h * s.w)
+      let unbias = count > 1 ? count / (count - 1) : 1
+      for i in 0..<c {
+        bn.runningMean.value[i] = (1 - m) * bn.runningMean.value[i] + m * mean[i]
+        bn.runningVar.value[i] = (1 - m) * bn.runningVar.value[i] + m * variance[i] * unbias
+      }
+    }
+
+    record("batchNorm(\(bn.runningMean.name))", y) {
+      let mean = savedMean.pointer, variance = savedVar.pointer
+      guard let dy = y.grad else { return }
+      let srcMem = dnnl.memory(prims.dataMD, x.data), dyMem = dnnl.memory(prims.dataMD, dy)
+      let mMem = dnnl.memory(prims.statMD, mean), vMem = dnnl.memory(prims.statMD, variance)
+      let (dx, overwrite) = x.requiresGrad ? x.gradForWriting() : (Buffer.allocate(x.count), true)
+      let tmp = overwrite ? nil : Buffer.allocate(x.count)
+      let dxMem = dnnl.memory(prims.dataMD, tmp ?? dx)
+      var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
+                                            (DNNL_ARG_MEAN, mMem), (DNNL_ARG_VARIANCE, vMem),
+                                            (DNNL_ARG_DIFF_SRC, dxMem)]
+      var extra: [dnnl_memory_t] = []
+      var dScale: UnsafeMutablePointer<Float>?, dShift: UnsafeMutablePointer<Float>?
+      if let g = bn.gamma, let b = bn.beta {
+        dScale = Buffer.allocate(c); dShift = Buffer.allocate(c)
+        extra = [dnnl.memory(prims.statMD, g.value), dnnl.memory(prims.statMD, b.value),
+                 dnnl.memory(prims.statMD, dScale), dnnl.memory(prims.statMD, dShift)]
+        args += [(DNNL_ARG_SCALE, extra[0]), (DNNL_ARG_SHIFT, extra[1]), (DNNL_ARG_DIFF_SCALE, extra[2]),
+                 (DNNL_ARG_DIFF_SHIFT, extra[3])]
+      }
+      dnnl.execute(prims.backward, args)
+      if let g = bn.gamma, let b = bn.beta, let dScale, let dShift {
+        Vec.add(dScale, into: g.grad, c); Vec.add(dShift, into: b.grad, c)
+        g.touched = true; b.touched = true
+        Buffer.free(dScale); Buffer.free(dShift)
+      }
+      if let tmp { Vec.add(tmp, into: dx, x.count); Buffer.free(tmp) }
+      if !x.requiresGrad { Buffer.free(dx) }
+      dnnl.release(srcMem, dyMem, mMem, vMem, dxMem)
+      for m in extra { dnnl.release(m) }
+    }
+    return y
+  }
+}

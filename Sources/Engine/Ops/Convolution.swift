@@ -1,0 +1,59 @@
+import CDNNL
+
+extension Tape {
+  /// 2-D convolution without bias using the weight-sharing slice `weight[:outChannels, :x.c]`.
+  ///   x: [n, cin, h, w] → y: [n, outChannels, ho, wo]
+  /// The gradient of the slice is accumulated into `weight.grad`; the rest of the full weight is untouched.
+  public func conv2d(_ x: Tensor, _ weight: Parameter, outChannels: Int, kernel: Int, stride: Int = 1,
+                     padding: Int? = nil) -> Tensor {
+    let pad = padding ?? kernel / 2
+    precondition(weight.shape.count == 4 && weight.shape[2] == kernel && weight.shape[3] == kernel,
+                 "conv2d: \(weight.name) is not a \(kernel)x\(kernel) kernel")
+    precondition(x.shape.c <= weight.shape[1] && outChannels <= weight.shape[0],
+                 "conv2d: slice [\(outChannels), \(x.shape.c)] exceeds \(weight.name) \(weight.shape)")
+    let key = ConvPrimitives.Key(n: x.shape.n, cin: x.shape.c, h: x.shape.h, w: x.shape.w, cout: outChannels,
+                                 k: kernel, stride: stride, pad: pad, cinMax: weight.shape[1])
+    let prims = ConvPrimitives.get(key)
+    let dnnl = DNNL.shared
+    let y = Tensor(shape: Shape(x.shape.n, outChannels, prims.ho, prims.wo), requiresGrad: true)
+
+    let slice = dnnl.memory(prims.sliceMD, weight.value)
+    let wBuf = Scratch.get(Scratch.convWeights, bytes: MD.size(prims.fwdWeightsMD))
+    let wMem = dnnl.memory(prims.fwdWeightsMD, wBuf)
+    dnnl.execute(prims.sliceToFwd, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
+    let src = dnnl.memory(prims.srcMD, x.data), dst = dnnl.memory(prims.dstMD, y.data)
+    dnnl.execute(prims.forward, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wMem), (DNNL_ARG_DST, dst)])
+    dnnl.release(slice, wMem, src, dst)
+
+    record("conv2d(\(weight.name))", y) {
+      guard let dy = y.grad else { return }
+      let dyMem = dnnl.memory(prims.dstMD, dy)
+      // Weights first: the slice gradient accumulates through a reorder with a sum post-op.
+      let dwBuf = Scratch.get(Scratch.convDiffWeights, bytes: MD.size(prims.diffWeightsMD))
+      let dwMem = dnnl.memory(prims.diffWeightsMD, dwBuf)
+      let srcMem = dnnl.memory(prims.srcMD, x.data)
+      dnnl.execute(prims.backwardWeights, [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
+                                           (DNNL_ARG_DIFF_WEIGHTS, dwMem)])
+      let gradSlice = dnnl.memory(prims.sliceMD, weight.grad)
+      dnnl.execute(prims.diffToSliceAccumulate, [(DNNL_ARG_FROM, dwMem), (DNNL_ARG_TO, gradSlice)])
+      weight.touched = true
+      dnnl.release(dwMem, srcMem, gradSlice)
+
+      if x.requiresGrad {
+        let slice = dnnl.memory(prims.sliceMD, weight.value)
+        let wBuf = Scratch.get(Scratch.convBwdWeights, bytes: MD.size(prims.bwdDataWeightsMD))
+        let wMem = dnnl.memory(prims.bwdDataWeightsMD, wBuf)
+        dnnl.execute(prims.sliceToBwdData, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
+        let (dx, overwrite) = x.gradForWriting()
+        let tmp = overwrite ? nil : Buffer.allocate(x.count)
+        let dxMem = dnnl.memory(prims.srcMD, tmp ?? dx)
+        dnnl.execute(prims.backwardData, [(DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_WEIGHTS, wMem),
+                                          (DNNL_ARG_DIFF_SRC, dxMem)])
+        if let tmp { Vec.add(tmp, into: dx, x.count); Buffer.free(tmp) }
+        dnnl.release(slice, wMem, dxMem)
+      }
+      dnnl.release(dyMem)
+    }
+    return y
+  }
+}

@@ -1,0 +1,125 @@
+extension Tape {
+  /// a + b (same shape).
+  public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.shape == b.shape, "add: \(a.shape) vs \(b.shape)")
+    let y = Tensor(shape: a.shape, requiresGrad: a.requiresGrad || b.requiresGrad)
+    Vec.sum(a.data, b.data, into: y.data, a.count)
+    record("add", y) {
+      guard let dy = y.grad else { return }
+      if a.requiresGrad { a.accumulateGrad(dy) }
+      if b.requiresGrad { b.accumulateGrad(dy) }
+    }
+    return y
+  }
+
+  /// The sum of several same-shaped tensors (a NAS-Bench-201 node). Empty → nil.
+  public func sum(_ xs: [Tensor]) -> Tensor? {
+    guard var acc = xs.first else { return nil }
+    for x in xs.dropFirst() { acc = add(acc, x) }
+    return acc
+  }
+
+  /// a − b (same shape).
+  public func subtract(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.shape == b.shape, "subtract: \(a.shape) vs \(b.shape)")
+    let y = Tensor(shape: a.shape, requiresGrad: a.requiresGrad || b.requiresGrad)
+    for i in 0..<a.count { y.data[i] = a.data[i] - b.data[i] }
+    record("subtract", y) {
+      guard let dy = y.grad else { return }
+      if a.requiresGrad { a.accumulateGrad(dy) }
+      if b.requiresGrad {
+        let neg = Buffer.allocate(b.count)
+        Vec.scale(dy, by: -1, into: neg, b.count)
+        b.accumulateGrad(neg)
+        Buffer.free(neg)
+      }
+    }
+    return y
+  }
+
+  /// s·x, any shape (loss weights such as λ).
+  public func scale(_ x: Tensor, _ s: Float) -> Tensor {
+    let y = Tensor(shape: x.shape, requiresGrad: x.requiresGrad)
+    Vec.scale(x.data, by: s, into: y.data, x.count)
+    record("scale", y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      let tmp = Buffer.allocate(x.count)
+      Vec.scale(dy, by: s, into: tmp, x.count)
+      x.accumulateGrad(tmp)
+      Buffer.free(tmp)
+    }
+    return y
+  }
+
+  /// x + c, any shape (a margin in a hinge).
+  public func shift(_ x: Tensor, _ c: Float) -> Tensor {
+    let y = Tensor(shape: x.shape, requiresGrad: x.requiresGrad)
+    for i in 0..<x.count { y.data[i] = x.data[i] + c }
+    record("shift", y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      x.accumulateGrad(dy)
+    }
+    return y
+  }
+
+  /// A zero tensor shaped like x, outside the graph (NB201's `none` op: no gradient flows through it).
+  public func zerosLike(_ x: Tensor) -> Tensor {
+    Tensor(shape: x.shape, requiresGrad: false, zeroed: true)
+  }
+
+  /// The first `c` channels of x (`x[:, :c]`), NHWC or [n, f].
+  public func sliceChannels(_ x: Tensor, _ c: Int) -> Tensor {
+    let cin = x.shape.c
+    precondition(c <= cin, "sliceChannels: \(c) > \(cin)")
+    if c == cin { return x }
+    let rows = x.count / cin
+    let y = Tensor(shape: x.shape.with(c: c), requiresGrad: x.requiresGrad)
+    for r in 0..<rows { (y.data + r * c).update(from: x.data + r * cin, count: c) }
+    record("sliceChannels", y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      let (dx, overwrite) = x.gradForWriting()
+      if overwrite { dx.update(repeating: 0, count: x.count) }
+      for r in 0..<rows { Vec.add(dy + r * c, into: dx + r * cin, c) }
+    }
+    return y
+  }
+
+  /// Mean of all elements → [1, 1].
+  public func mean(_ x: Tensor) -> Tensor { reduce(x, scale: 1 / Float(x.count), name: "mean") }
+  /// Sum of all elements → [1, 1].
+  public func sum(_ x: Tensor) -> Tensor { reduce(x, scale: 1, name: "sum") }
+
+  private func reduce(_ x: Tensor, scale s: Float, name: String) -> Tensor {
+    let y = Tensor(shape: .scalar, requiresGrad: x.requiresGrad)
+    var acc = 0.0
+    for i in 0..<x.count { acc += Double(x.data[i]) }
+    y.data[0] = Float(acc) * s
+    record(name, y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      let g = dy[0] * s
+      let (dx, overwrite) = x.gradForWriting()
+      if overwrite { dx.update(repeating: g, count: x.count) } else { for i in 0..<x.count { dx[i] += g } }
+    }
+    return y
+  }
+
+  /// A copy that gradients do not flow through (`sg(·)`, a detached teacher).
+  public func stopGradient(_ x: Tensor) -> Tensor { x.detached() }
+}
+
+extension Tape {
+  /// x ⊙ c with c a constant of the same shape (no gradient to c): probes, masks.
+  public func multiplyConstant(_ x: Tensor, _ c: Tensor) -> Tensor {
+    precondition(x.shape == c.shape, "multiplyConstant: \(x.shape) vs \(c.shape)")
+    let y = Tensor(shape: x.shape, requiresGrad: x.requiresGrad)
+    for i in 0..<x.count { y.data[i] = x.data[i] * c.data[i] }
+    record("multiplyConstant", y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      let tmp = Buffer.allocate(x.count)
+      for i in 0..<x.count { tmp[i] = dy[i] * c.data[i] }
+      x.accumulateGrad(tmp)
+      Buffer.free(tmp)
+    }
+    return y
+  }
+}

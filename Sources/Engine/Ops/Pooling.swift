@@ -1,0 +1,38 @@
+extension Tape {
+  /// 3×3 average pooling, stride 1, padding 1, padded cells not counted (count_include_pad=False, the
+  /// NAS-Bench-201 `avg_pool_3x3`).  [n, c, h, w] → [n, c, h, w]
+  public func avgPool3x3(_ x: Tensor) -> Tensor {
+    pair("avgPool3x3", x, .avgPool(kernel: 3, stride: 1, pad: 1, excludePadding: true))
+  }
+
+  /// 2×2 average pooling, stride 2 (the NB201 reduction shortcut).  [n, c, h, w] → [n, c, h/2, w/2]
+  public func avgPool2x2(_ x: Tensor) -> Tensor {
+    pair("avgPool2x2", x, .avgPool(kernel: 2, stride: 2, pad: 0, excludePadding: false))
+  }
+
+  /// Mean over the spatial positions.  [n, c, h, w] → [n, c]
+  public func globalAvgPool(_ x: Tensor) -> Tensor {
+    let s = x.shape
+    let y = Tensor(shape: Shape(s.n, s.c), requiresGrad: x.requiresGrad, zeroed: true)
+    let hw = s.spatial, inv = 1 / Float(hw)
+    for b in 0..<s.n {
+      let out = y.data + b * s.c
+      for p in 0..<hw { Vec.add(x.data + (b * hw + p) * s.c, into: out, s.c) }
+      for ch in 0..<s.c { out[ch] *= inv }
+    }
+    record("globalAvgPool", y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      let (dx, overwrite) = x.gradForWriting()
+      let row = Buffer.allocate(s.c)
+      defer { Buffer.free(row) }
+      for b in 0..<s.n {
+        for ch in 0..<s.c { row[ch] = dy[b * s.c + ch] * inv }
+        for p in 0..<hw {
+          let d = dx + (b * hw + p) * s.c
+          if overwrite { d.update(from: row, count: s.c) } else { Vec.add(row, into: d, s.c) }
+        }
+      }
+    }
+    return y
+  }
+}

@@ -1,0 +1,83 @@
+import XCTest
+import Common
+@testable import Engine
+
+final class ActivationPoolingTests: XCTestCase {
+  /// Inputs kept away from 0 so that the finite difference never straddles a ReLU/PReLU kink.
+  func awayFromZero(_ shape: Shape, seed: UInt64) -> Tensor {
+    var rng = RandomSource(seed: seed)
+    let v = (0..<shape.count).map { _ -> Float in
+      let g = rng.nextGaussian()
+      return g >= 0 ? g + 0.1 : g - 0.1
+    }
+    return Tensor(shape: shape, values: v, requiresGrad: true)
+  }
+
+  func testReLUSwishMishForwardValues() {
+    let x = Tensor(shape: Shape(1, 4), values: [-2, -0.5, 0.5, 3])
+    let t = Tape(training: true)
+    XCTAssertEqual(t.relu(x).values, [0, 0, 0.5, 3])
+    let sw = t.swish(x).values, mi = t.mish(x).values
+    for (i, v) in x.values.enumerated() {
+      XCTAssertEqual(sw[i], v / (1 + exp(-v)), accuracy: 1e-5)
+      XCTAssertEqual(mi[i], v * tanh(log(1 + exp(v))), accuracy: 1e-5)
+    }
+  }
+
+  func testActivationGradients() throws {
+    let x = awayFromZero(Shape(2, 3, 3, 3), seed: 1)
+    try GradientCheck().run(inputs: [x], params: []) { t in t.relu(x) }
+    try GradientCheck().run(inputs: [x], params: []) { t in t.swish(x) }
+    try GradientCheck().run(inputs: [x], params: []) { t in t.mish(x) }
+  }
+
+  func testPReLUForwardAndGradient() throws {
+    let slope = Parameter(name: "act.weight", shape: [1], kind: .normScale, fill: 0.25)
+    let x = awayFromZero(Shape(2, 2, 3, 3), seed: 2)
+    let y = Tape(training: true).prelu(x, slope: slope)
+    for i in 0..<x.count { XCTAssertEqual(y.data[i], x.data[i] > 0 ? x.data[i] : 0.25 * x.data[i]) }
+    try GradientCheck().run(inputs: [x], params: [slope]) { t in t.prelu(x, slope: slope) }
+  }
+
+  /// Naive NHWC average pooling; `exclude` = count_include_pad=False.
+  func naivePool(_ x: Tensor, k: Int, stride: Int, pad: Int, exclude: Bool) -> [Float] {
+    let s = x.shape
+    let ho = (s.h + 2 * pad - k) / stride + 1, wo = (s.w + 2 * pad - k) / stride + 1
+    var y = [Float]()
+    for n in 0..<s.n { for oy in 0..<ho { for ox in 0..<wo { for c in 0..<s.c {
+      var acc: Float = 0, cnt = 0
+      for ky in 0..<k { for kx in 0..<k {
+        let iy = oy * stride - pad + ky, ix = ox * stride - pad + kx
+        guard iy >= 0, iy < s.h, ix >= 0, ix < s.w else { continue }
+        acc += x.data[((n * s.h + iy) * s.w + ix) * s.c + c]; cnt += 1
+      } }
+      y.append(acc / Float(exclude ? cnt : k * k))
+    } } } }
+    return y
+  }
+
+  func testPoolingForwardMatchesNaive() {
+    let x = randomTensor(Shape(2, 3, 6, 6), seed: 3, requiresGrad: false)
+    let t = Tape(training: true)
+    for (a, b) in zip(t.avgPool3x3(x).values, naivePool(x, k: 3, stride: 1, pad: 1, exclude: true)) {
+      XCTAssertEqual(a, b, accuracy: 1e-5)
+    }
+    for (a, b) in zip(t.avgPool2x2(x).values, naivePool(x, k: 2, stride: 2, pad: 0, exclude: false)) {
+      XCTAssertEqual(a, b, accuracy: 1e-5)
+    }
+    let g = t.globalAvgPool(x)
+    XCTAssertEqual(g.shape, Shape(2, 3))
+    for n in 0..<2 { for c in 0..<3 {
+      var s: Float = 0
+      for p in 0..<36 { s += x.data[(n * 36 + p) * 3 + c] }
+      XCTAssertEqual(g.data[n * 3 + c], s / 36, accuracy: 1e-5)
+    } }
+  }
+
+  func testPoolingGradients() throws {
+    let x = randomTensor(Shape(2, 3, 4, 4), seed: 4)
+    try GradientCheck().run(inputs: [x], params: []) { t in t.avgPool3x3(x) }
+    try GradientCheck().run(inputs: [x], params: []) { t in t.avgPool2x2(x) }
+    try GradientCheck().run(inputs: [x], params: []) { t in t.globalAvgPool(x) }
+  }
+}
