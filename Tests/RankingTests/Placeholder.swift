@@ -1,5 +1,0 @@
-import XCTest
-
-final class RankingTestsPlaceholder: XCTestCase {
-  func testBuilds() {}
-}
