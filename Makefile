@@ -1,0 +1,63 @@
+# rdnas: `make run` and `make test` do all the set-up (apt packages, data extraction, build) themselves.
+SHELL := /bin/bash
+APT_PACKAGES := libdnnl-dev libncursesw5-dev libturbojpeg0-dev libpng-dev zlib1g-dev dataset-fashion-mnist tmux python3-pip
+SHARED ?= ../shared
+CIFAR_TAR := $(SHARED)/data/cifar10/cifar10-jpg.tar.gz
+SWIFT_BUILD_FLAGS ?=
+RELEASE := .build/release/rdnas
+RUN_ARGS ?=
+
+.PHONY: all deps data build test run bench bench-rank clean help
+
+all: build
+
+help:
+	@echo "make run    - set up, build (release) and start the main job"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make bench  - throughput benchmarks next to the PyTorch peer (writes bench/results/)"
+
+## System packages: installed only when missing; root (or sudo) needed only then.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "rdnas needs these Debian packages:$$missing"; \
+	    echo "run as root: apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+	@python3 -c "import safetensors" 2>/dev/null || pip install -q safetensors numpy 2>/dev/null || pip install -q --break-system-packages safetensors numpy || true
+
+## CIFAR-10 as an ImageFolder tree, extracted from ../shared when it is there (git-ignored data/).
+data:
+	@if [ -f "$(CIFAR_TAR)" ] && [ ! -d data/cifar10/test ]; then \
+	  echo "extracting $(CIFAR_TAR) into data/"; mkdir -p data && tar xzf "$(CIFAR_TAR)" -C data; \
+	fi
+
+build: deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+test: deps data
+	@set -o pipefail; swift test --disable-swift-testing 2>&1 | tee .build-test.log | grep -v "^Test Case .* passed"; \
+	status=$$?; \
+	line=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build-test.log | tail -1); \
+	n=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); f=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	s=$$(grep -c "' skipped" .build-test.log || true); \
+	if [ -n "$$n" ]; then echo "$$((n - f - s)) passed, $$f failed, $$s skipped"; fi; \
+	exit $$status
+
+run: build data
+	$(RELEASE) demo $(RUN_ARGS)
+
+bench: build data
+	bash bench/run.sh
+
+bench-rank: build data
+	bash bench/rank.sh
+
+clean:
+	rm -rf .build .build-* runs/*/

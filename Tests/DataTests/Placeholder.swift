@@ -1,5 +1,0 @@
-import XCTest
-
-final class DataTestsPlaceholder: XCTestCase {
-  func testBuilds() {}
-}
