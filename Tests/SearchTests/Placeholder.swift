@@ -1,5 +1,0 @@
-import XCTest
-
-final class SearchTestsPlaceholder: XCTestCase {
-  func testBuilds() {}
-}
