@@ -77,7 +77,12 @@ public enum DatasetCache {
       header.u64(UInt64(n))
     }
     dataset.classNames.forEach { header.string($0) }
-    let labelBytes = dataset.labels.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
+    var labelBytes = [UInt8](repeating: 0, count: 4 * dataset.count)
+    labelBytes.withUnsafeMutableBytes { raw in
+      for (i, label) in dataset.labels.enumerated() {
+        raw.storeBytes(of: label.littleEndian, toByteOffset: 4 * i, as: Int32.self)
+      }
+    }
     let checksum = dataset.pixels.withUnsafeBytes { p in labelBytes.withUnsafeBytes { l in crc(p, l) } }
     header.u32(checksum)
 

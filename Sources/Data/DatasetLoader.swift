@@ -105,7 +105,8 @@ struct DatasetSource {
     guard FileBytes.isDirectory(trainFolder) else {
       throw RDNASError.badFile(
         path: directory,
-        reason: "neither the CIFAR-10 binary version (data_batch_1.bin … test_batch.bin) nor a folder with train/ and test/")
+        reason: "neither the CIFAR-10 binary version (data_batch_1.bin … test_batch.bin)"
+          + " nor a folder with train/ and test/")
     }
     return try folder(name: "cifar10", root: directory, train: train)
   }

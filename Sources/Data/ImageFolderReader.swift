@@ -30,8 +30,7 @@ struct ImageFolderListing {
       }
       let images = try Self.sortedEntries(folder).filter {
         Self.extensions.contains(($0 as NSString).pathExtension.lowercased())
-      }.map { (folder as NSString).appendingPathComponent($0) }
-        .filter { !FileBytes.isDirectory($0) }
+      }.map { (folder as NSString).appendingPathComponent($0) }  // a folder named x.jpg fails later, by name
       guard !images.isEmpty else {
         throw RDNASError.badFile(path: folder, reason: "empty class folder (no .jpg, .jpeg or .png images)")
       }
@@ -63,37 +62,45 @@ enum ImageFolderDecoder {
     case wrongSize(ImageHeader)
   }
 
-  /// Shared output buffers; threads write disjoint slots only.
+  /// Shared output buffers; threads write disjoint slots only. `pixels` is borrowed from the result array for the
+  /// duration of one synchronous `concurrentPerform`, so decoded bytes land in place with no final copy.
   private final class Slots: @unchecked Sendable {
     let pixels: UnsafeMutablePointer<UInt8>
     let outcomes: UnsafeMutableBufferPointer<Outcome>
-    init(pixelCount: Int, fileCount: Int) {
-      pixels = .allocate(capacity: max(pixelCount, 1))
+    init(pixels: UnsafeMutablePointer<UInt8>, fileCount: Int) {
+      self.pixels = pixels
       outcomes = .allocate(capacity: fileCount)
       outcomes.initialize(repeating: .pending)
     }
     deinit {
-      pixels.deallocate()
+      outcomes.deinitialize()
       outcomes.deallocate()
     }
   }
 
   static func decode(_ listing: ImageFolderListing, name: String) throws -> ImageDataset {
     let files = listing.files
-    let first = try firstHeader(files[0])
+    guard let firstFile = files.first else {
+      throw RDNASError.badFile(path: listing.root, reason: "no images")
+    }
+    let first = try firstHeader(firstFile)
     // Gray only if every image is; one colour image among gray ones triggers a second, RGB pass.
     var channels = first.isGray ? 1 : 3
     while true {
       let size = first.height * first.width * channels
-      let slots = Slots(pixelCount: size * files.count, fileCount: files.count)
-      let chunkCount = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 16)
-      let passChannels = channels
-      DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-        let range = (chunk * files.count / chunkCount)..<((chunk + 1) * files.count / chunkCount)
-        decodeFiles(files, range: range, header: first, channels: passChannels, into: slots)
+      var pixels = [UInt8](repeating: 0, count: size * files.count)
+      let outcomes: [Outcome] = pixels.withUnsafeMutableBufferPointer { buffer in
+        let slots = Slots(pixels: buffer.baseAddress!, fileCount: files.count)
+        let chunkCount = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 16)
+        let passChannels = channels
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+          let range = (chunk * files.count / chunkCount)..<((chunk + 1) * files.count / chunkCount)
+          decodeFiles(files, range: range, header: first, channels: passChannels, into: slots)
+        }
+        return Array(slots.outcomes)
       }
       var needsColor = false
-      for (i, outcome) in slots.outcomes.enumerated() {
+      for (i, outcome) in outcomes.enumerated() {
         switch outcome {
         case .decoded: continue
         case .needsColor: needsColor = true
@@ -102,7 +109,7 @@ enum ImageFolderDecoder {
         case .wrongSize(let h):
           throw RDNASError.badFile(
             path: files[i],
-            reason: "image is \(h.width)×\(h.height) but \(files[0]) is \(first.width)×\(first.height)"
+            reason: "image is \(h.width)×\(h.height) but \(firstFile) is \(first.width)×\(first.height)"
               + " (all images must have the same size)")
         }
       }
@@ -110,7 +117,6 @@ enum ImageFolderDecoder {
         channels = 3
         continue
       }
-      let pixels = [UInt8](UnsafeBufferPointer(start: slots.pixels, count: size * files.count))
       return ImageDataset(
         validated: name, height: first.height, width: first.width, channels: channels,
         pixels: pixels, labels: listing.labels, classNames: listing.classNames)

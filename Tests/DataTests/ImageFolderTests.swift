@@ -147,11 +147,11 @@ final class ImageFolderTests: XCTestCase {
     let root = try makeFolders(folder, ["a", "b"])
     for i in 0..<120 {
       let pixels = Fixtures.image(height: side, width: side, channels: 3, seed: i)
-      let name = String(format: "%03d", i)
+      let stem = root + "/\(i % 3 == 0 ? "a" : "b")/" + String(format: "%03d", i)
       if i % 2 == 0 {
-        try Fixtures.writeJPEG(pixels, width: side, height: side, channels: 3, to: root + "/\(i % 3 == 0 ? "a" : "b")/\(name).jpg")
+        try Fixtures.writeJPEG(pixels, width: side, height: side, channels: 3, to: stem + ".jpg")
       } else {
-        try Fixtures.writePNG(pixels, width: side, height: side, channels: 3, to: root + "/\(i % 3 == 0 ? "a" : "b")/\(name).png")
+        try Fixtures.writePNG(pixels, width: side, height: side, channels: 3, to: stem + ".png")
       }
     }
     let first = try DatasetLoader.imageFolder(root: root, name: "x")
