@@ -126,7 +126,8 @@ struct DatasetSource {
     }
     let chosen = listing
     return DatasetSource(
-      name: name, key: "\(name)|image-folder|\(absolute(chosen.root))", files: chosen.files,
+      name: name, key: "\(name)|image-folder|\(absolute(chosen.root))|\(chosen.classNames.joined(separator: "/"))",
+      files: chosen.files,
       build: { try ImageFolderDecoder.decode(chosen, name: name) })
   }
 }
