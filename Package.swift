@@ -21,9 +21,9 @@ let package = Package(
     .target(name: "Engine", dependencies: ["Common", "CDNNL"], swiftSettings: fast),
     .target(name: "Data", dependencies: ["Common", "CTurboJPEG", "CZlib"], swiftSettings: fast),
     .target(name: "Search", dependencies: ["Common"]),
-    .target(name: "Supernet", dependencies: ["Engine", "Search"], swiftSettings: fast),
-    .target(name: "Ranking", dependencies: ["Engine", "Data", "Search", "Supernet"], swiftSettings: fast),
-    .target(name: "Training", dependencies: ["Engine", "Data", "Search", "Supernet", "Ranking"], swiftSettings: fast),
+    .target(name: "Supernet", dependencies: ["Common", "Engine", "Search"], swiftSettings: fast),
+    .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet"], swiftSettings: fast),
+    .target(name: "Training", dependencies: ["Common", "Engine", "Data", "Search", "Supernet", "Ranking"], swiftSettings: fast),
     .target(name: "Monitor", dependencies: ["Training", "CNcurses"]),
     .executableTarget(name: "rdnas", dependencies: [
       "Common", "Engine", "Data", "Search", "Supernet", "Ranking", "Training", "Monitor",
@@ -33,10 +33,10 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "SearchTests", dependencies: ["Search"]),
-    .testTarget(name: "RankingTests", dependencies: ["Ranking"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RankingTests", dependencies: ["Common", "Ranking"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SupernetTests", dependencies: ["Supernet"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training"]),
     .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
-    .testTarget(name: "EndToEnd", dependencies: ["Engine", "Data", "Supernet", "Training"]),
+    .testTarget(name: "EndToEnd", dependencies: ["Common", "Engine", "Data", "Supernet", "Training"]),
   ]
 )

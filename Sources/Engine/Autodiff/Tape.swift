@@ -16,6 +16,8 @@ public final class Tape {
   public var checkEveryOp: Bool
   private(set) var entries: [Entry] = []
   public private(set) var firstNonFinite: String?
+  /// When set, ops add what they compute to it (for FLOPs tests and profiling).
+  public var costs: CostCounter?
 
   public init(training: Bool, checkEveryOp: Bool = false) {
     self.training = training

@@ -13,6 +13,7 @@ extension Tape {
     let prims = BatchNormPrimitives.get(key)
     let dnnl = DNNL.shared
     let y = Tensor(shape: x.shape, requiresGrad: true)
+    costs?.batchNormElements += Double(x.count / x.shape.n)
 
     // Statistics used by this pass: a copy of the batch's (training) or the running prefix (eval).
     let savedMean = SavedBuffer(c), savedVar = SavedBuffer(c)

@@ -16,6 +16,7 @@ extension Tape {
     let prims = ConvPrimitives.get(key)
     let dnnl = DNNL.shared
     let y = Tensor(shape: Shape(x.shape.n, outChannels, prims.ho, prims.wo), requiresGrad: true)
+    costs?.convMACs += Double(prims.ho * prims.wo * outChannels * kernel * kernel * x.shape.c)
 
     let slice = dnnl.memory(prims.sliceMD, weight.value)
     let wBuf = Scratch.get(Scratch.convWeights, bytes: MD.size(prims.fwdWeightsMD))

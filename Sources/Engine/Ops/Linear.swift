@@ -8,6 +8,7 @@ extension Tape {
     precondition(x.shape.rank == 2 && fin <= ld && outFeatures <= weight.shape[0],
                  "linear: slice [\(outFeatures), \(fin)] exceeds \(weight.name) \(weight.shape)")
     let y = Tensor(shape: Shape(n, outFeatures), requiresGrad: true)
+    costs?.linearMACs += Double(fin * outFeatures)
     if let bias {
       for b in 0..<n { (y.data + b * outFeatures).update(from: bias.value, count: outFeatures) }
     }

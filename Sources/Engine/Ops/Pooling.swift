@@ -14,6 +14,7 @@ extension Tape {
   public func globalAvgPool(_ x: Tensor) -> Tensor {
     let s = x.shape
     let y = Tensor(shape: Shape(s.n, s.c), requiresGrad: x.requiresGrad, zeroed: true)
+    costs?.globalPoolCost += Double((s.h * s.w + 1) * s.c)
     let hw = s.spatial, inv = 1 / Float(hw)
     for b in 0..<s.n {
       let out = y.data + b * s.c

@@ -1,0 +1,27 @@
+import Data
+import Engine
+
+/// Top-1 accuracy and mean cross-entropy of a model over a dataset, in eval mode (running BN statistics)
+/// unless `batchStatistics` asks for batch statistics (BN in training mode, no running-stat update kept).
+public struct EvaluationResult: Sendable, Equatable, Codable {
+  public var accuracy: Double
+  public var loss: Double
+  public var count: Int
+}
+
+public enum ClassifierEvaluation {
+  /// `logits` runs the model on a tape (so supernets can pass a subnet choice in the closure).
+  public static func evaluate(loader: BatchLoader, logits: (Tape, Tensor) -> Tensor) -> EvaluationResult {
+    var correct = 0, seen = 0
+    var lossSum = 0.0
+    for batch in loader.epoch(0) {
+      let t = Tape(training: false)
+      let z = logits(t, batch.tensor())
+      lossSum += Double(t.crossEntropy(z, labels: batch.y).scalar) * Double(batch.count)
+      correct += correctCount(z, labels: batch.y)
+      seen += batch.count
+    }
+    return EvaluationResult(accuracy: seen > 0 ? Double(correct) / Double(seen) : .nan,
+                            loss: seen > 0 ? lossSum / Double(seen) : .nan, count: seen)
+  }
+}

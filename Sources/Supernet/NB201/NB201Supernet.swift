@@ -1,0 +1,110 @@
+import Common
+import Engine
+import Search
+
+/// The NAS-Bench-201 one-shot supernet (method doc §11): one weight set per (cell, edge, op); a subnet
+/// chooses one op per edge, shared by all cells. Cell convs are ReLU → conv → BN(non-affine, as in the
+/// peer); the skeleton (stem, residual reductions, last BN, classifier) is shared by every subnet.
+public final class NB201Supernet: Supernet {
+  struct Edge {
+    let conv1: (ConvLayer, BatchNormParams)?
+    let conv3: (ConvLayer, BatchNormParams)?
+  }
+
+  struct Reduction {
+    let convA: ConvLayer, bnA: BatchNormParams, convB: ConvLayer, bnB: BatchNormParams, shortcut: ConvLayer
+  }
+
+  enum Layer {
+    case cell([Edge])
+    case reduction(Reduction)
+  }
+
+  public let nb201: NB201Space
+  public var space: any SearchSpace { nb201 }
+  public let store = ParameterStore()
+  let stem: ConvLayer, stemBN: BatchNormParams
+  let layers: [Layer]
+  let lastBN: BatchNormParams
+  let fc: LinearLayer
+
+  /// With `standalone`, only the ops that encoding uses get weights (a standalone network of exactly its size).
+  public init(space: NB201Space, seed: UInt64, standalone: Encoding? = nil) {
+    nb201 = space
+    var rng = RandomSource(seed: seed)
+    let cfg = space.config
+    stem = ConvLayer("stem.0", in: cfg.inputChannels, out: cfg.C, kernel: 3, store: store, rng: &rng)
+    stemBN = BatchNormParams("stem.1", channels: cfg.C, in: store)
+    var layers: [Layer] = []
+    var c = cfg.C
+    let store = self.store
+    var index = 0
+    for stage in 0..<3 {
+      if stage > 0 {
+        let p = "cells.\(index)"
+        layers.append(.reduction(Reduction(
+          convA: ConvLayer("\(p).conv_a.conv", in: c, out: 2 * c, kernel: 3, stride: 2, store: store, rng: &rng),
+          bnA: BatchNormParams("\(p).conv_a.bn", channels: 2 * c, in: store),
+          convB: ConvLayer("\(p).conv_b.conv", in: 2 * c, out: 2 * c, kernel: 3, store: store, rng: &rng),
+          bnB: BatchNormParams("\(p).conv_b.bn", channels: 2 * c, in: store),
+          shortcut: ConvLayer("\(p).downsample.conv", in: c, out: 2 * c, kernel: 1, store: store, rng: &rng))))
+        c *= 2
+        index += 1
+      }
+      for _ in 0..<cfg.N {
+        var edges: [Edge] = []
+        for e in 0..<NB201Space.edgeCount {
+          let p = "cells.\(index).edges.\(e)"
+          func conv(_ k: Int, _ op: UInt8, _ name: String) -> (ConvLayer, BatchNormParams)? {
+            if let standalone, standalone.digits[e] != op { return nil }
+            return (ConvLayer("\(p).\(name).conv", in: c, out: c, kernel: k, store: store, rng: &rng),
+                    BatchNormParams("\(p).\(name).bn", channels: c, affine: cfg.cellBatchNormAffine, in: store))
+          }
+          edges.append(Edge(conv1: conv(1, NB201Space.opConv1x1, "nor_conv_1x1"),
+                            conv3: conv(3, NB201Space.opConv3x3, "nor_conv_3x3")))
+        }
+        layers.append(.cell(edges))
+        index += 1
+      }
+    }
+    self.layers = layers
+    lastBN = BatchNormParams("lastact.0", channels: c, in: store)
+    fc = LinearLayer("classifier", in: c, out: cfg.classes, store: store, rng: &rng)
+  }
+
+  public func logits(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
+    var h = stemBN(t, stem(t, x))
+    for layer in layers {
+      switch layer {
+      case .cell(let edges): h = cell(t, h, edges, arch)
+      case .reduction(let r):
+        let y = r.bnB(t, r.convB(t, t.relu(r.bnA(t, r.convA(t, t.relu(h))))))
+        h = t.add(y, r.shortcut(t, t.avgPool2x2(h)))
+      }
+    }
+    return fc(t, t.globalAvgPool(t.relu(lastBN(t, h))))
+  }
+
+  func cell(_ t: Tape, _ input: Tensor, _ edges: [Edge], _ arch: Encoding) -> Tensor {
+    var nodes = [input]
+    for to in 1...3 {
+      var terms: [Tensor] = []
+      for (e, edge) in NB201Space.edges.enumerated() where edge.to == to {
+        let src = nodes[edge.from]
+        switch arch.digits[e] {
+        case NB201Space.opSkip: terms.append(src)
+        case NB201Space.opConv1x1: terms.append(convOp(t, src, edges[e].conv1!))
+        case NB201Space.opConv3x3: terms.append(convOp(t, src, edges[e].conv3!))
+        case NB201Space.opAvgPool3x3: terms.append(t.avgPool3x3(src))
+        default: break  // none: contributes zeros, so it is simply left out of the sum
+        }
+      }
+      nodes.append(t.sum(terms) ?? t.zerosLike(input))
+    }
+    return nodes[3]
+  }
+
+  func convOp(_ t: Tape, _ x: Tensor, _ op: (ConvLayer, BatchNormParams)) -> Tensor {
+    op.1(t, op.0(t, t.relu(x)))
+  }
+}

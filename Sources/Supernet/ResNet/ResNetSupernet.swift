@@ -1,0 +1,100 @@
+import Common
+import Engine
+import Search
+
+/// The CIFAR-scale ResNet supernet of the CVPR 2022 Track 1 space (method doc §1): prefix slicing of every
+/// conv, BN and the classifier, one shared set of BN statistics, depth = a prefix of each stage's blocks.
+/// Parameter names follow torchvision (`conv1`, `layer2.0.downsample.0.weight`, `fc.bias`) so a checkpoint
+/// reads naturally in PyTorch.
+public final class ResNetSupernet: Supernet {
+  struct Block {
+    let conv1: ConvLayer, bn1: BatchNormParams, conv2: ConvLayer, bn2: BatchNormParams
+    let shortcut: (conv: ConvLayer, bn: BatchNormParams)?
+    let slope: Parameter?
+  }
+
+  public let resnet: ResNetSpace
+  public var space: any SearchSpace { resnet }
+  public let store = ParameterStore()
+  public let activation: OuterActivation
+  let stem: ConvLayer, stemBN: BatchNormParams
+  let stages: [[Block]]
+  let fc: LinearLayer
+
+  /// The supernet: every layer at its largest width and every stage at its largest depth.
+  public convenience init(space: ResNetSpace, activation: OuterActivation = .relu, seed: UInt64) {
+    let depths = space.config.maxDepths
+    let widths = space.maxWidths
+    self.init(space: space, activation: activation, seed: seed, stemWidth: widths[0],
+              blocks: depths.enumerated().map { s, d in
+                Array(repeating: ResNetBlockWidths(mid: widths[s], out: widths[s]), count: d)
+              })
+  }
+
+  /// A standalone network holding exactly the layers and widths of `arch` (its parameter count is the
+  /// analytic one); its `logits` must be called with that same encoding.
+  public convenience init(standalone arch: Encoding, space: ResNetSpace, activation: OuterActivation = .relu,
+                          seed: UInt64) {
+    let a = space.decode(arch)
+    self.init(space: space, activation: activation, seed: seed, stemWidth: a.stemWidth, blocks: a.blocks)
+  }
+
+  init(space: ResNetSpace, activation: OuterActivation, seed: UInt64, stemWidth: Int, blocks: [[ResNetBlockWidths]]) {
+    resnet = space
+    self.activation = activation
+    var rng = RandomSource(seed: seed)
+    let cfg = space.config
+    stem = ConvLayer("conv1", in: cfg.inputChannels, out: stemWidth, kernel: 3, store: store, rng: &rng)
+    stemBN = BatchNormParams("bn1", channels: stemWidth, in: store)
+    var cin = stemWidth
+    var stages: [[Block]] = []
+    for (s, stageBlocks) in blocks.enumerated() {
+      var built: [Block] = []
+      for (b, w) in stageBlocks.enumerated() {
+        let p = "layer\(s + 1).\(b)"
+        let stride = space.stride(stage: s, block: b)
+        let sc: (ConvLayer, BatchNormParams)? = space.hasProjectionShortcut(stage: s, block: b)
+          ? (ConvLayer("\(p).downsample.0", in: cin, out: w.out, kernel: 1, stride: stride, store: store, rng: &rng),
+             BatchNormParams("\(p).downsample.1", channels: w.out, in: store))
+          : nil
+        built.append(Block(
+          conv1: ConvLayer("\(p).conv1", in: cin, out: w.mid, kernel: 3, stride: stride, store: store, rng: &rng),
+          bn1: BatchNormParams("\(p).bn1", channels: w.mid, in: store),
+          conv2: ConvLayer("\(p).conv2", in: w.mid, out: w.out, kernel: 3, store: store, rng: &rng),
+          bn2: BatchNormParams("\(p).bn2", channels: w.out, in: store),
+          shortcut: sc,
+          slope: activation == .prelu
+            ? store.add(Parameter(name: "\(p).act.weight", shape: [1], kind: .normScale, fill: 0.25)) : nil))
+        cin = w.out
+      }
+      stages.append(built)
+    }
+    self.stages = stages
+    fc = LinearLayer("fc", in: cin, out: cfg.classes, store: store, rng: &rng)
+  }
+
+  public func logits(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
+    let a = resnet.decode(arch)
+    var h = t.relu(stemBN(t, stem(t, x, out: a.stemWidth)))
+    for (s, widths) in a.blocks.enumerated() {
+      for (b, w) in widths.enumerated() {
+        let blk = stages[s][b]
+        let mid = t.relu(blk.bn1(t, blk.conv1(t, h, out: w.mid)))
+        let y = blk.bn2(t, blk.conv2(t, mid, out: w.out))
+        // Identity shortcuts only occur where widths are tied; slicing covers a wider input defensively.
+        let shortcut = blk.shortcut.map { $0.bn(t, $0.conv(t, h, out: w.out)) } ?? t.sliceChannels(h, w.out)
+        h = outer(t, t.add(y, shortcut), blk.slope)
+      }
+    }
+    return fc(t, t.globalAvgPool(h))
+  }
+
+  func outer(_ t: Tape, _ x: Tensor, _ slope: Parameter?) -> Tensor {
+    switch activation {
+    case .relu: return t.relu(x)
+    case .prelu: return t.prelu(x, slope: slope!)
+    case .swish: return t.swish(x)
+    case .mish: return t.mish(x)
+    }
+  }
+}

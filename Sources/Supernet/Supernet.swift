@@ -1,1 +1,0 @@
-// Supernet target
