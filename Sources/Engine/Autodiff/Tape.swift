@@ -19,6 +19,17 @@ public final class Tape {
   /// When set, ops add what they compute to it (for FLOPs tests and profiling).
   public var costs: CostCounter?
 
+  // Variants of a forward pass that zero-cost proxies need, honoured by the ops and the supernets so
+  // that model code stays a single definition:
+  /// Batch norm becomes the identity (SynFlow's "no BN" network).
+  public var skipBatchNorm = false
+  /// Residual shortcuts are dropped (ZenScore's residual-free network).
+  public var dropResiduals = false
+  /// Called with the input of every ReLU (NASWOT's binary activation codes).
+  public var reluObserver: ((Tensor) -> Void)?
+  /// Applied by supernets to each block's/cell's output (e.g. SynFlow's overflow-avoiding rescale).
+  public var blockOutputHook: ((Tape, Tensor) -> Tensor)?
+
   public init(training: Bool, checkEveryOp: Bool = false) {
     self.training = training
     self.checkEveryOp = checkEveryOp

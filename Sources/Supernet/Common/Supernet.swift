@@ -8,8 +8,17 @@ import Search
 public protocol Supernet: AnyObject {
   var space: any SearchSpace { get }
   var store: ParameterStore { get }
+  /// The last feature map of the subnet `arch`, before global pooling.  x: [n, c, h, w] → [n, c', h', w']
+  func features(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor
+  /// Logits from those features.  [n, c', h', w'] → [n, classes]
+  func head(_ t: Tape, _ features: Tensor) -> Tensor
+}
+
+extension Supernet {
   /// Logits of the subnet `arch` for an NHWC batch.  x: [n, c, h, w] → [n, classes]
-  func logits(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor
+  public func logits(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
+    head(t, features(t, x, arch: arch))
+  }
 }
 
 /// Which activation follows each residual add (the reference varies only this "outer" one; the inner

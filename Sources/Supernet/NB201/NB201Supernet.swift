@@ -72,17 +72,22 @@ public final class NB201Supernet: Supernet {
     fc = LinearLayer("classifier", in: c, out: cfg.classes, store: store, rng: &rng)
   }
 
-  public func logits(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
+  public func features(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
     var h = stemBN(t, stem(t, x))
     for layer in layers {
       switch layer {
       case .cell(let edges): h = cell(t, h, edges, arch)
       case .reduction(let r):
         let y = r.bnB(t, r.convB(t, t.relu(r.bnA(t, r.convA(t, t.relu(h))))))
-        h = t.add(y, r.shortcut(t, t.avgPool2x2(h)))
+        h = t.dropResiduals ? y : t.add(y, r.shortcut(t, t.avgPool2x2(h)))
       }
+      if let hook = t.blockOutputHook { h = hook(t, h) }
     }
-    return fc(t, t.globalAvgPool(t.relu(lastBN(t, h))))
+    return t.relu(lastBN(t, h))
+  }
+
+  public func head(_ t: Tape, _ features: Tensor) -> Tensor {
+    fc(t, t.globalAvgPool(features))
   }
 
   func cell(_ t: Tape, _ input: Tensor, _ edges: [Edge], _ arch: Encoding) -> Tensor {

@@ -73,7 +73,7 @@ public final class ResNetSupernet: Supernet {
     fc = LinearLayer("fc", in: cin, out: cfg.classes, store: store, rng: &rng)
   }
 
-  public func logits(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
+  public func features(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
     let a = resnet.decode(arch)
     var h = t.relu(stemBN(t, stem(t, x, out: a.stemWidth)))
     for (s, widths) in a.blocks.enumerated() {
@@ -82,11 +82,20 @@ public final class ResNetSupernet: Supernet {
         let mid = t.relu(blk.bn1(t, blk.conv1(t, h, out: w.mid)))
         let y = blk.bn2(t, blk.conv2(t, mid, out: w.out))
         // Identity shortcuts only occur where widths are tied; slicing covers a wider input defensively.
-        let shortcut = blk.shortcut.map { $0.bn(t, $0.conv(t, h, out: w.out)) } ?? t.sliceChannels(h, w.out)
-        h = outer(t, t.add(y, shortcut), blk.slope)
+        if t.dropResiduals {
+          h = outer(t, y, blk.slope)
+        } else {
+          let shortcut = blk.shortcut.map { $0.bn(t, $0.conv(t, h, out: w.out)) } ?? t.sliceChannels(h, w.out)
+          h = outer(t, t.add(y, shortcut), blk.slope)
+        }
+        if let hook = t.blockOutputHook { h = hook(t, h) }
       }
     }
-    return fc(t, t.globalAvgPool(h))
+    return h
+  }
+
+  public func head(_ t: Tape, _ features: Tensor) -> Tensor {
+    fc(t, t.globalAvgPool(features))
   }
 
   func outer(_ t: Tape, _ x: Tensor, _ slope: Parameter?) -> Tensor {
