@@ -5,7 +5,7 @@ extension RandomSource {
   ///
   /// We do not use `Int.random(in:using:)` because the standard library does not promise that its
   /// algorithm stays the same across Swift releases, and a run must replay from its seed forever.
-  mutating func uniform(below bound: Int) -> Int {
+  public mutating func uniform(below bound: Int) -> Int {
     guard bound > 1 else { return 0 }
     let n = UInt64(bound)
     let threshold = (0 &- n) % n  // 2^64 mod n: draws whose low word is below this are biased
@@ -16,7 +16,7 @@ extension RandomSource {
   }
 
   /// A uniformly chosen element of a non-empty array.
-  mutating func pick<T>(_ choices: [T]) -> T {
+  public mutating func pick<T>(_ choices: [T]) -> T {
     choices[uniform(below: choices.count)]
   }
 }

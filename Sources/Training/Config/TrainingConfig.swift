@@ -1,0 +1,117 @@
+import Foundation
+import Common
+import Search
+import Supernet
+
+/// Every option of a supernet training run. Written whole to `runs/<name>/config.json` and into every
+/// checkpoint, so a run can be reproduced or resumed from its folder alone.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+  // Run
+  public var name = "run"
+  public var runsDirectory = "runs"
+  public var seed: UInt64 = 0
+  public var threads: Int?
+
+  // Search space and supernet
+  public var space = "resnet"
+  public var resnet = ResNetSpace.Config()
+  public var nb201 = NB201Space.Config()
+  public var activation = OuterActivation.relu
+  /// A checkpoint of the largest subnet to start from (mid channels reordered by importance).
+  public var initFrom: String?
+
+  // Data
+  public var dataset = "fashion-mnist"
+  public var dataPath: String?
+  public var validationSize = 5000
+  /// Use only the first N training images (after the validation split); nil = all.
+  public var trainLimit: Int?
+  public var augment: Bool?
+  public var cacheDirectory: String?
+
+  // Optimisation
+  public var strategy = Strategy.sandwich
+  /// Paths per step: SPOS uses this many uniform paths; sandwich uses largest + smallest + (n − 2) random;
+  /// FairNAS uses one strict-fairness group (ignores this); OFA uses this many.
+  public var pathsPerStep = 4
+  public var distillation = DistillationKind.kd
+  public var epochs = 5
+  public var batchSize = 64
+  public var lr: Float = 0.05
+  public var warmupEpochs: Double = 0
+  public var schedule = ScheduleKind.cosine
+  public var minLR: Float = 0
+  public var momentum: Float = 0.9
+  public var nesterov = true
+  public var weightDecay: Float = 5e-4
+  public var clipNorm: Double?
+
+  // Ranking distillation (nil proxy: off)
+  public var rank = RankLossConfig()
+
+  // Logging and checkpoints
+  public var logEvery = 10
+  public var checkpointEveryEpochs = 1
+
+  public init() {}
+
+  public enum Strategy: String, Codable, Sendable, CaseIterable { case spos, fairnas, sandwich, ofa }
+  public enum DistillationKind: String, Codable, Sendable, CaseIterable { case kd, alpha }
+  public enum ScheduleKind: String, Codable, Sendable, CaseIterable { case cosine, constant, step }
+
+  public var runDirectory: String { runsDirectory + "/" + name }
+
+  /// The search space this config describes, with the dataset's input shape and classes filled in.
+  public func makeSpace() throws -> any SearchSpace {
+    try makeSearchSpace(name: space, resnet: resnet, nb201: nb201)
+  }
+
+  public func validate() throws {
+    guard epochs >= 1 else { throw RDNASError.badInput("--epochs must be at least 1 (got \(epochs))") }
+    guard batchSize >= 2 else { throw RDNASError.badInput("--batch-size must be at least 2 (BN needs a batch)") }
+    guard lr > 0, lr.isFinite else { throw RDNASError.badInput("--lr must be positive (got \(lr))") }
+    guard pathsPerStep >= 1 else { throw RDNASError.badInput("--paths must be at least 1") }
+    if strategy == .sandwich, pathsPerStep < 2 {
+      throw RDNASError.badInput("the sandwich rule needs --paths ≥ 2 (largest and smallest)")
+    }
+    if strategy == .ofa, space != "resnet" {
+      throw RDNASError.badInput("progressive shrinking (ofa) is defined for the resnet space only")
+    }
+    guard !name.isEmpty, !name.contains("/") else { throw RDNASError.badInput("run name '\(name)' must be a plain folder name") }
+    try rank.validate()
+  }
+}
+
+/// Options of the pairwise rank loss (ranking distillation) and of the live rank-correlation tracking.
+public struct RankLossConfig: Codable, Sendable, Equatable {
+  /// Guiding zero-cost proxy (e.g. "flops", "params", "synflow", "zen"); nil disables the rank loss.
+  public var proxy: String?
+  /// Proxies the monitor's `g` key cycles through.
+  public var cycle = ["flops", "params", "synflow", "zen"]
+  public var pairs = 2
+  public var lambda = LambdaSchedule.warmup
+  public var lambdaMax = 2.0
+  public var margin = 0.0
+  /// Both paths of a pair receive gradient (the reference gives it to the second only).
+  public var symmetric = false
+  /// Margin subnet sampler: resample b until distance(a, b) ≥ this (nil: no constraint).
+  public var minDistance: Double?
+  public var weightedDistance = false
+
+  // Live rank correlation
+  public var groundTruth: String?
+  public var groundTruthColumn: String?
+  public var landmarks = 50
+  public var evalEveryEpochs = 1
+  public var evalImages = 1000
+
+  public init() {}
+
+  public enum LambdaSchedule: String, Codable, Sendable, CaseIterable { case constant, warmup, cosine, multistage }
+
+  public func validate() throws {
+    guard pairs >= 0 else { throw RDNASError.badInput("--pairs must be non-negative") }
+    guard lambdaMax >= 0, lambdaMax.isFinite else { throw RDNASError.badInput("--lambda-max must be ≥ 0") }
+    guard landmarks >= 2 else { throw RDNASError.badInput("--landmarks must be at least 2") }
+  }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Common
+import Engine
+
+/// Where a run stands, saved in every checkpoint's metadata so `--resume` continues exactly.
+public struct TrainerState: Codable, Sendable, Equatable {
+  public var step: Int            // completed optimiser steps
+  public var epoch: Int           // epoch of the next batch
+  public var batchInEpoch: Int    // index of the next batch within that epoch
+  public var rng: [UInt64]        // the sampler's random source
+  public var proxy: String?       // the guiding proxy in force
+  public var previousLandmarkAccuracies: [Double]?
+  public init(step: Int, epoch: Int, batchInEpoch: Int, rng: [UInt64], proxy: String?) {
+    self.step = step; self.epoch = epoch; self.batchInEpoch = batchInEpoch; self.rng = rng; self.proxy = proxy
+  }
+}
+
+/// A safetensors checkpoint of a supernet run: the weights and BN statistics under their PyTorch-style
+/// names (OIHW / [out, in] / [C] layouts), the optimiser's momentum buffers as `optimizer.momentum.<name>`,
+/// and in the metadata the trainer state, the run config and a format tag.
+public enum Checkpoint {
+  static let format = "rdnas-checkpoint-1"
+  static let momentumPrefix = "optimizer.momentum."
+
+  public static func save(path: String, store: ParameterStore, optimizer: SGD?, state: TrainerState,
+                          config: TrainingConfig) throws {
+    var tensors: [(String, SafeTensors.Entry)] = store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) }
+    if let optimizer {
+      for (name, buf) in optimizer.buffers.sorted(by: { $0.key < $1.key }) {
+        tensors.append((momentumPrefix + name, .init(shape: store[name]?.shape ?? [buf.count], values: buf)))
+      }
+    }
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys]
+    let meta: [String: String] = [
+      "format": format, "rdnas_version": RDNASVersion.string,
+      "state": String(decoding: try enc.encode(state), as: UTF8.self),
+      "config": String(decoding: try enc.encode(config), as: UTF8.self),
+      "optimizer_steps": String(optimizer?.steps ?? 0),
+    ]
+    try SafeTensors.write(tensors, metadata: meta, path: path)
+  }
+
+  public struct Loaded {
+    public var tensors: [String: SafeTensors.Entry]
+    public var state: TrainerState?
+    public var config: TrainingConfig?
+    public var optimizerSteps: Int
+  }
+
+  /// Reads and checks an rdnas checkpoint (a truncated or foreign file is rejected with a clear message).
+  public static func load(path: String) throws -> Loaded {
+    let (tensors, meta) = try SafeTensors.read(path: path)
+    guard meta["format"] == format else {
+      throw RDNASError.badFile(path: path, reason: "not an rdnas checkpoint (no \(format) tag in its metadata)")
+    }
+    let dec = JSONDecoder()
+    let state = try meta["state"].map { try dec.decode(TrainerState.self, from: Data($0.utf8)) }
+    let config = try meta["config"].map { try dec.decode(TrainingConfig.self, from: Data($0.utf8)) }
+    return Loaded(tensors: tensors, state: state, config: config, optimizerSteps: Int(meta["optimizer_steps"] ?? "0") ?? 0)
+  }
+
+  /// Copies weights into `store`; every parameter must be present with its exact shape.
+  public static func restoreWeights(_ loaded: Loaded, into store: ParameterStore, path: String) throws {
+    for p in store.all {
+      guard let e = loaded.tensors[p.name] else {
+        throw RDNASError.badFile(path: path, reason: "checkpoint lacks \(p.name): it was written for another network")
+      }
+      guard e.shape == p.shape else {
+        throw RDNASError.badFile(path: path, reason: "\(p.name) has shape \(e.shape) in the checkpoint, \(p.shape) here")
+      }
+      p.values = e.values
+    }
+  }
+
+  public static func restoreOptimizer(_ loaded: Loaded, into optimizer: SGD) throws {
+    var buffers: [String: [Float]] = [:]
+    for (name, e) in loaded.tensors where name.hasPrefix(momentumPrefix) {
+      buffers[String(name.dropFirst(momentumPrefix.count))] = e.values
+    }
+    try optimizer.restore(buffers: buffers, steps: loaded.optimizerSteps)
+  }
+}

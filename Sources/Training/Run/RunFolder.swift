@@ -1,0 +1,91 @@
+import Foundation
+import Common
+
+/// `runs/<name>/`: `config.json` (every option, version, git commit), `metrics.jsonl` (append-only event
+/// log), `checkpoints/` (safetensors, written atomically), and `control` (commands from an attached monitor).
+public final class RunFolder: @unchecked Sendable {
+  public let path: String
+  private var metricsFD: Int32 = -1
+  private let lock = NSLock()
+
+  public init(path: String) { self.path = path }
+
+  public var configPath: String { path + "/config.json" }
+  public var metricsPath: String { path + "/metrics.jsonl" }
+  public var checkpointDirectory: String { path + "/checkpoints" }
+  public var lastCheckpointPath: String { checkpointDirectory + "/last.safetensors" }
+  public var controlPath: String { path + "/control" }
+  public func epochCheckpointPath(_ epoch: Int) -> String {
+    checkpointDirectory + String(format: "/epoch-%03d.safetensors", epoch)
+  }
+
+  /// Creates the folder; refuses to overwrite an existing run unless resuming (nothing written is lost).
+  public func create(config: TrainingConfig, resuming: Bool) throws {
+    let fm = FileManager.default
+    if fm.fileExists(atPath: metricsPath), !resuming {
+      throw RDNASError.badInput("run folder \(path) already holds a run; choose another --name or pass --resume")
+    }
+    try fm.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
+    if !resuming || !fm.fileExists(atPath: configPath) {
+      try AtomicFileWriter.write(Self.configJSON(config), to: configPath)
+    }
+    metricsFD = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    guard metricsFD >= 0 else { throw RDNASError.failure("cannot open \(metricsPath) for appending") }
+  }
+
+  /// Appends one event as a JSON line with a single write(2), so a reader never sees interleaved lines.
+  public func append(_ event: TrainerEvent) {
+    let line = EventCoding.line(event) + "\n"
+    lock.lock(); defer { lock.unlock() }
+    guard metricsFD >= 0 else { return }
+    _ = line.withCString { write(metricsFD, $0, strlen($0)) }
+  }
+
+  public func close() {
+    lock.lock(); defer { lock.unlock() }
+    if metricsFD >= 0 { Foundation.close(metricsFD); metricsFD = -1 }
+  }
+
+  deinit { close() }
+
+  static func configJSON(_ config: TrainingConfig) throws -> Data {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let body = try enc.encode(config)
+    var obj = try JSONSerialization.jsonObject(with: body) as! [String: Any]
+    obj["rdnas_version"] = RDNASVersion.string
+    obj["git_commit"] = RDNASVersion.gitCommit ?? NSNull()
+    return try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
+  }
+
+  public static func readConfig(runDirectory: String) throws -> TrainingConfig {
+    let p = runDirectory + "/config.json"
+    guard let data = FileManager.default.contents(atPath: p) else {
+      throw RDNASError.badInput("\(runDirectory) is not a run folder (no config.json)")
+    }
+    do { return try JSONDecoder().decode(TrainingConfig.self, from: data) } catch {
+      throw RDNASError.badFile(path: p, reason: "malformed run config: \(error)")
+    }
+  }
+}
+
+public enum RDNASVersion {
+  public static let string = "0.1.0"
+  /// The commit of the working directory's repository, when there is one (best effort, for run records).
+  public static let gitCommit: String? = {
+    var dir = FileManager.default.currentDirectoryPath
+    for _ in 0..<6 {
+      let head = dir + "/.git/HEAD"
+      if let h = try? String(contentsOfFile: head, encoding: .utf8) {
+        let line = h.trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("ref: ") {
+          let ref = dir + "/.git/" + line.dropFirst(5)
+          return (try? String(contentsOfFile: ref, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return line
+      }
+      dir = (dir as NSString).deletingLastPathComponent
+    }
+    return nil
+  }()
+}

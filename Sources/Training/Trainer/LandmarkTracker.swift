@@ -1,0 +1,72 @@
+import Foundation
+import Common
+import Data
+import Engine
+import Ranking
+import Search
+
+/// Live rank correlation: a fixed set of landmark architectures (stratified over the ground truth's
+/// accuracy range when one is given, else random; seeded) is evaluated with inherited weights on a fixed
+/// validation subset every few epochs, and Kendall τ is reported against the ground truth, against the
+/// guiding proxy, and against the previous evaluation (ranking stability).
+final class LandmarkTracker {
+  let set: LandmarkSet
+  let archs: [Encoding]
+  unowned let trainer: Trainer
+  let loader: BatchLoader
+
+  init?(trainer: Trainer) throws {
+    let cfg = trainer.config.rank
+    guard cfg.groundTruth != nil || cfg.proxy != nil else { return nil }
+    self.trainer = trainer
+    let space = trainer.space
+    var rng = RandomSource(seed: trainer.config.seed ^ 0x1A4D)
+    var chosen: [Encoding] = [], gt: [Double]?
+    if let path = cfg.groundTruth {
+      let table = try GroundTruth.load(path: path, column: cfg.groundTruthColumn)
+      var parsed: [(Encoding, Double)] = []
+      for e in table.entries { if let a = try? space.parse(e.arch) { parsed.append((a, e.score)) } }
+      guard parsed.count >= cfg.landmarks else {
+        throw RDNASError.badInput("\(path): only \(parsed.count) entries parse in the \(space.name) space; need \(cfg.landmarks) landmarks")
+      }
+      parsed.sort { $0.1 < $1.1 }
+      // One landmark per equal-count stratum of the accuracy-sorted table.
+      for s in 0..<cfg.landmarks {
+        let lo = s * parsed.count / cfg.landmarks, hi = (s + 1) * parsed.count / cfg.landmarks
+        chosen.append(parsed[lo + rng.uniform(below: max(1, hi - lo))].0)
+      }
+      let lookup = Dictionary(parsed.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+      gt = chosen.map { lookup[$0]! }
+    } else {
+      var seen = Set<Encoding>()
+      var tries = 0
+      while chosen.count < cfg.landmarks && tries < cfg.landmarks * 100 {
+        let a = space.sample(using: &rng)
+        if seen.insert(a).inserted { chosen.append(a) }
+        tries += 1
+      }
+    }
+    archs = chosen
+    let proxy = trainer.state.proxy ?? "flops"
+    let prior = try chosen.map { try trainer.priors.prior(proxy, $0) }
+    set = LandmarkSet(archs: chosen.map { space.format($0) }, groundTruth: gt, prior: prior, proxy: proxy)
+    let images = min(cfg.evalImages, trainer.validation.count)
+    loader = try BatchLoader(dataset: trainer.validation.subset(Array(0..<images)), batchSize: 250, shuffle: false,
+                             dropLast: false, augmentation: .none, normalization: trainer.normalization, seed: 0)
+  }
+
+  func evaluate(step: Int, epoch: Int) throws -> EvaluationRecord {
+    let net = trainer.net
+    let acc = archs.map { arch in
+      ClassifierEvaluation.evaluate(loader: loader) { t, x in net.logits(t, x, arch: arch) }.accuracy
+    }
+    let tauGT = try set.groundTruth.map { try KendallTau.tauB(acc, $0) }
+    let proxy = trainer.state.proxy ?? set.proxy
+    let prior = try archs.map { try trainer.priors.prior(proxy, $0) }
+    let tauProxy = try KendallTau.tauB(acc, prior)
+    let tauPrev = try trainer.state.previousLandmarkAccuracies.map { try KendallTau.tauB(acc, $0) }
+    trainer.state.previousLandmarkAccuracies = acc
+    return EvaluationRecord(step: step, epoch: epoch, accuracies: acc, tauGroundTruth: tauGT, tauProxy: tauProxy,
+                            tauPrevious: tauPrev)
+  }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Common
+import Data
+import Engine
+import Ranking
+import Search
+
+extension Trainer {
+  /// One optimiser step on one batch: every sampled path (and rank pair) forward+backward with gradients
+  /// accumulating, then SGD. Returns the step's total loss.
+  func step(_ batch: Batch) throws -> Double {
+    let t0 = Date()
+    let x = batch.tensor()
+    var rng = RandomSource(state: state.rng)
+    let paths = sampler.paths(epoch: state.epoch, rng: &rng)
+    var records: [PathRecord] = []
+    var total = 0.0
+    var teacher: [Float]?
+    for path in paths {
+      let t = Tape(training: true)
+      let z = net.logits(t, x, arch: path.arch)
+      let loss: Tensor
+      if path.distilled, let teacher {
+        loss = config.distillation == .alpha
+          ? Distillation.alpha(t, student: z, teacherProbs: teacher)
+          : Distillation.kd(t, student: z, teacherProbs: teacher)
+      } else {
+        loss = t.crossEntropy(z, labels: batch.y)
+      }
+      try t.backward(loss)
+      if path.role == .largest { teacher = softmaxRows(z.data, rows: z.shape.n, classes: z.shape.c) }
+      records.append(PathRecord(role: path.role.rawValue, arch: space.format(path.arch), loss: Double(loss.scalar),
+                                flops: space.flops(path.arch)))
+      total += Double(loss.scalar)
+    }
+
+    var pairRecords: [RankPairRecord] = []
+    var rankLoss: Double?, lambda: Double?
+    if let proxy = state.proxy, config.rank.pairs > 0 {
+      let epochPosition = Double(state.epoch) + Double(state.batchInEpoch) / Double(stepsPerEpoch)
+      let lam = config.rank.lambda.lambda(epoch: epochPosition, epochs: config.epochs, maxLambda: config.rank.lambdaMax)
+      lambda = lam
+      var sum = 0.0
+      for _ in 0..<config.rank.pairs {
+        let r = try rankPair(x: x, labels: batch.y, proxy: proxy, lambda: lam, rng: &rng)
+        sum += lam * r.hinge
+        pairRecords.append(r)
+      }
+      rankLoss = sum
+      total += sum
+    }
+
+    let lr = schedule.lr(at: state.step)
+    let norm = optimizer.step(lr: lr)
+    if !norm.isFinite {
+      throw RDNASError.nonFinite(op: "gradients", detail: "global gradient norm is \(norm)")
+    }
+    state.rng = rng.state
+    state.step += 1
+    if state.step % max(1, config.logEvery) == 0 || state.step == 1 {
+      let elapsed = Date().timeIntervalSince(runStart)
+      let seconds = Date().timeIntervalSince(t0)
+      emit(.step(StepRecord(step: state.step, epoch: state.epoch, lr: Double(lr), loss: total, paths: records,
+                            rankLoss: rankLoss, lambda: lambda, gradNorm: norm,
+                            imagesPerSecond: Double(batch.count) / max(seconds, 1e-9), elapsed: elapsed)))
+      for p in pairRecords { emit(.rankPair(p)) }
+    }
+    return total
+  }
+
+  /// One ranking-distillation pair on the same batch: a, then b sampled at distance ≥ d from a (margin
+  /// sampler), priors from the proxy, hinge × λ back-propagated.
+  func rankPair(x: Tensor, labels: [Int32], proxy: String, lambda: Double, rng: inout RandomSource) throws -> RankPairRecord {
+    let a = space.sample(using: &rng)
+    var b = space.sample(using: &rng)
+    let distance: (Encoding, Encoding) -> Double = { [space, config] u, v in
+      if config.rank.weightedDistance, let nb = space as? NB201Space { return nb.weightedDistance(u, v) }
+      return space.distance(u, v)
+    }
+    if let d = config.rank.minDistance {
+      var tries = 0
+      while distance(a, b) < d && tries < 1000 { b = space.sample(using: &rng); tries += 1 }
+    }
+    let pa = try priors.prior(proxy, a), pb = try priors.prior(proxy, b)
+    let t = Tape(training: true)
+    let la = t.crossEntropy(net.logits(t, x, arch: a), labels: labels)
+    let lb = t.crossEntropy(net.logits(t, x, arch: b), labels: labels)
+    let hinge = PairwiseRankLoss.hinge(t, lossA: la, lossB: lb, priorA: pa, priorB: pb, margin: config.rank.margin,
+                                       symmetric: config.rank.symmetric)
+    if lambda > 0 { try t.backward(t.scale(hinge, Float(lambda))) }
+    return RankPairRecord(step: state.step + 1, a: space.format(a), b: space.format(b), priorA: pa, priorB: pb,
+                          lossA: Double(la.scalar), lossB: Double(lb.scalar), hinge: Double(hinge.scalar),
+                          lambda: lambda, proxy: proxy, distance: distance(a, b),
+                          concordant: PairwiseRankLoss.concordant(lossA: Double(la.scalar), lossB: Double(lb.scalar),
+                                                                  priorA: pa, priorB: pb))
+  }
+}

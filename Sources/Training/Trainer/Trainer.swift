@@ -1,0 +1,119 @@
+import Foundation
+import Common
+import Data
+import Engine
+import Ranking
+import Search
+import Supernet
+
+/// One-shot supernet training: sampled paths per step (SPOS, FairNAS, sandwich, progressive shrinking),
+/// optional ranking distillation pairs, one optimiser step per batch; events out, commands in.
+/// `run()` blocks; call it on a background queue to keep a UI responsive.
+public final class Trainer: @unchecked Sendable {
+  public let config: TrainingConfig
+  public let space: any SearchSpace
+  public let net: Supernet
+  public let optimizer: SGD
+  public let commands = CommandQueue()
+  public let folder: RunFolder
+  let loader: BatchLoader
+  let validation: ImageDataset
+  let normalization: Normalization
+  let sampler: PathSampler
+  let schedule: LRSchedule
+  let priors: PriorCache
+  var landmarks: LandmarkTracker?
+  public internal(set) var state: TrainerState
+  var sinks: [(TrainerEvent) -> Void] = []
+  var paused = false
+  var runStart = Date()
+  var stepsAtStart = 0
+
+  /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
+  /// folder's last checkpoint.
+  public init(config original: TrainingConfig, resume: Bool = false, proxyScorer: PriorCache.Scorer? = nil) throws {
+    var config = original
+    try config.validate()
+    folder = RunFolder(path: config.runDirectory)
+    var loaded: Checkpoint.Loaded?
+    if resume {
+      guard FileManager.default.fileExists(atPath: folder.lastCheckpointPath) else {
+        throw RDNASError.badInput("cannot resume \(folder.path): no checkpoints/last.safetensors")
+      }
+      loaded = try Checkpoint.load(path: folder.lastCheckpointPath)
+      if let saved = loaded?.config {
+        // The run's own options win; only the length of training may be extended on resume.
+        let epochs = config.epochs
+        config = saved
+        config.epochs = max(epochs, saved.epochs)
+      }
+    }
+
+    let train = try DatasetLoader.load(dataset: config.dataset, path: config.dataPath, train: true,
+                                       cacheDirectory: config.cacheDirectory)
+    config.resnet.inputChannels = train.channels
+    config.resnet.inputSize = train.height
+    config.resnet.classes = train.classNames.count
+    config.nb201.inputChannels = train.channels
+    config.nb201.inputSize = train.height
+    config.nb201.classes = train.classNames.count
+    config.resnet.outerActivationHasParameter = config.activation == .prelu
+    self.config = config
+    space = try config.makeSpace()
+
+    let split = trainValidationSplit(count: train.count, validation: min(config.validationSize, train.count / 2),
+                                     seed: config.seed)
+    var trainIdx = split.train
+    if let limit = config.trainLimit { trainIdx = Array(trainIdx.prefix(limit)) }
+    normalization = Normalization.named(config.dataset) ?? .fromData(train)
+    validation = train.subset(split.validation)
+    let augment = config.augment ?? (train.channels == 3)
+    loader = try BatchLoader(dataset: train.subset(trainIdx), batchSize: config.batchSize, shuffle: true,
+                             dropLast: true, augmentation: augment ? .cifar : .none,
+                             normalization: normalization, seed: config.seed)
+    guard loader.batchesPerEpoch > 0 else {
+      throw RDNASError.badInput("\(trainIdx.count) training images make no batch of \(config.batchSize)")
+    }
+
+    switch space {
+    case let rs as ResNetSpace: net = ResNetSupernet(space: rs, activation: config.activation, seed: config.seed)
+    case let nb as NB201Space: net = NB201Supernet(space: nb, seed: config.seed)
+    default: throw RDNASError.badInput("no supernet for space \(space.name)")
+    }
+    var sgd = SGD.Config()
+    sgd.momentum = config.momentum; sgd.nesterov = config.nesterov
+    sgd.weightDecay = config.weightDecay; sgd.clipNorm = config.clipNorm
+    optimizer = SGD(store: net.store, config: sgd)
+    sampler = PathSampler(space: space, strategy: config.strategy, paths: config.pathsPerStep, epochs: config.epochs)
+    let perEpoch = loader.batchesPerEpoch, total = perEpoch * config.epochs
+    let warm = Int(config.warmupEpochs * Double(perEpoch))
+    switch config.schedule {
+    case .cosine: schedule = .warmupCosine(base: config.lr, warmupSteps: warm, totalSteps: total, minimum: config.minLR)
+    case .constant: schedule = .constant(config.lr)
+    case .step: schedule = .step(base: config.lr, milestones: [total / 2, total * 3 / 4], gamma: 0.1)
+    }
+    priors = PriorCache(space: space, scorer: proxyScorer)
+    state = TrainerState(step: 0, epoch: 0, batchInEpoch: 0, rng: RandomSource(seed: config.seed ^ 0x5A17).state,
+                         proxy: config.rank.proxy)
+
+    if let loaded {
+      try Checkpoint.restoreWeights(loaded, into: net.store, path: folder.lastCheckpointPath)
+      try Checkpoint.restoreOptimizer(loaded, into: optimizer)
+      if let s = loaded.state { state = s }
+    } else if let initFrom = config.initFrom {
+      try InitFromLargest.load(path: initFrom, into: net)
+    }
+    try folder.create(config: config, resuming: resume)
+    landmarks = try LandmarkTracker(trainer: self)
+  }
+
+  /// Receives every event (called on the training thread; hand off quickly).
+  public func addSink(_ sink: @escaping (TrainerEvent) -> Void) { sinks.append(sink) }
+
+  func emit(_ e: TrainerEvent) {
+    folder.append(e)
+    for s in sinks { s(e) }
+  }
+
+  public var stepsPerEpoch: Int { loader.batchesPerEpoch }
+}
