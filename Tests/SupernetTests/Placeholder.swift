@@ -1,5 +1,0 @@
-import XCTest
-
-final class SupernetTestsPlaceholder: XCTestCase {
-  func testBuilds() {}
-}

@@ -1,0 +1,161 @@
+import XCTest
+import Foundation
+import Common
+import Data
+import Engine
+import Search
+@testable import Training
+
+final class TrainerTests: XCTestCase {
+  var runs = ""
+
+  override func setUpWithError() throws {
+    guard FileManager.default.fileExists(atPath: DatasetLoader.defaultFashionMNISTDirectory) else {
+      throw XCTSkip("Fashion-MNIST not installed")
+    }
+    DNNL.setThreads(1)  // tiny networks: one thread avoids OpenMP barrier overhead on a shared machine
+    runs = FileManager.default.temporaryDirectory.appendingPathComponent("rdnas-train-\(UUID().uuidString)").path
+  }
+
+  override func tearDown() { try? FileManager.default.removeItem(atPath: runs) }
+
+  /// A tiny NB201 supernet on 256 Fashion-MNIST images: 8 steps of batch 32 per epoch.
+  func tinyConfig(_ name: String, space: String = "nb201") -> TrainingConfig {
+    var c = TrainingConfig()
+    c.name = name; c.runsDirectory = runs; c.space = space; c.seed = 7
+    c.nb201.C = 4; c.nb201.N = 1
+    c.resnet.baseChannels = [4, 8, 8, 8]; c.resnet.maxDepths = [2, 2, 3, 2]
+    c.dataset = "fashion-mnist"; c.validationSize = 200; c.trainLimit = 256
+    c.batchSize = 32; c.epochs = 2; c.lr = 0.05; c.logEvery = 1
+    c.strategy = .spos; c.pathsPerStep = 1
+    return c
+  }
+
+  func weights(_ t: Trainer) -> [String: [Float]] {
+    Dictionary(uniqueKeysWithValues: t.net.store.all.map { ($0.name, $0.values) })
+  }
+
+  func testResumeContinuesExactly() throws {
+    var cfg = tinyConfig("straight")
+    cfg.strategy = .sandwich; cfg.pathsPerStep = 3; cfg.space = "resnet"
+    cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
+    let straight = try Trainer(config: cfg)
+    var straightLosses: [Double] = []
+    straight.addSink { if case .step(let s) = $0 { straightLosses.append(s.loss) } }
+    try straight.run()
+
+    cfg.name = "interrupted"
+    let first = try Trainer(config: cfg)
+    var losses: [Double] = []
+    first.addSink { e in
+      if case .step(let s) = e {
+        losses.append(s.loss)
+        if s.step == 11 { first.commands.send(.stop(save: true)) }
+      }
+    }
+    try first.run()
+    XCTAssertEqual(first.state.step, 11)
+    let second = try Trainer(config: cfg, resume: true)
+    second.addSink { if case .step(let s) = $0 { losses.append(s.loss) } }
+    try second.run()
+    XCTAssertEqual(second.state.step, 16)
+    XCTAssertEqual(losses.count, straightLosses.count)
+    for (a, b) in zip(losses, straightLosses) { XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b))) }
+    let w1 = weights(straight), w2 = weights(second)
+    for (name, v) in w1 {
+      let u = w2[name]!
+      let worst = zip(u, v).map { abs($0 - $1) }.max() ?? 0
+      XCTAssertLessThan(worst, 1e-4, name)
+    }
+  }
+
+  func testSPOSStepChangesOnlySampledOps() throws {
+    var cfg = tinyConfig("spos")
+    cfg.epochs = 1; cfg.trainLimit = 32  // exactly one step
+    let t = try Trainer(config: cfg)
+    let before = weights(t)
+    var arch = ""
+    t.addSink { if case .step(let s) = $0 { arch = s.paths[0].arch } }
+    try t.run()
+    let e = try NB201Space().parse(arch)
+    let after = weights(t)
+    // An op's weights get gradient when its edge is chosen, its source node carries the input, and its
+    // target node reaches the cell output through non-`none` edges.
+    let edges = NB201Space.edges
+    var live: Set<Int> = [3]
+    for node in [2, 1] where edges.enumerated().contains(where: { k, ed in ed.from == node && live.contains(ed.to) && e.digits[k] != 0 }) {
+      live.insert(node)
+    }
+    var fed: Set<Int> = [0]
+    for node in 1...3 where edges.enumerated().contains(where: { k, ed in ed.to == node && fed.contains(ed.from) && e.digits[k] != 0 }) {
+      fed.insert(node)
+    }
+    for (name, v) in before where name.contains(".edges.") {
+      // cells.<i>.edges.<e>.<op>.conv.weight
+      let parts = name.split(separator: ".")
+      let k = Int(parts[3])!, op = String(parts[4])
+      let chosen = NB201Space.opNames[Int(e.digits[k])] == op
+      let changed = v != after[name]!
+      if !chosen { XCTAssertFalse(changed, "\(name) was not sampled and must not change") }
+      if chosen, name.hasSuffix("conv.weight"), live.contains(edges[k].to), fed.contains(edges[k].from) {
+        XCTAssertTrue(changed, "\(name) was sampled and live in \(arch)")
+      }
+    }
+
+    XCTAssertNotEqual(before["classifier.weight"]!, after["classifier.weight"]!)
+  }
+
+  func testCheckpointRoundTripAndCorruptionRejected() throws {
+    var cfg = tinyConfig("ckpt")
+    cfg.epochs = 1
+    let t = try Trainer(config: cfg)
+    try t.run()
+    let path = t.folder.lastCheckpointPath
+    let loaded = try Checkpoint.load(path: path)
+    XCTAssertEqual(loaded.state?.step, 8)
+    XCTAssertEqual(loaded.config?.name, "ckpt")
+    for p in t.net.store.all { XCTAssertEqual(loaded.tensors[p.name]?.values, p.values, p.name) }
+    XCTAssertFalse(loaded.tensors.keys.filter { $0.hasPrefix("optimizer.momentum.") }.isEmpty)
+    // Truncated copy.
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let bad = runs + "/bad.safetensors"
+    try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: bad))
+    XCTAssertThrowsError(try Checkpoint.load(path: bad)) { XCTAssertTrue("\($0)".contains("truncated") || "\($0)".contains("not a valid"), "\($0)") }
+    // A valid safetensors file that is not an rdnas checkpoint.
+    try SafeTensors.write([("w", .init(shape: [1], values: [1]))], metadata: [:], path: bad)
+    XCTAssertThrowsError(try Checkpoint.load(path: bad)) { XCTAssertTrue("\($0)".contains("not an rdnas checkpoint")) }
+    // Existing run folder is not overwritten without --resume.
+    XCTAssertThrowsError(try Trainer(config: cfg)) { XCTAssertTrue("\($0)".contains("already holds a run")) }
+  }
+
+  func testProxySwitchIsAppliedAtAStepBoundaryAndLogged() throws {
+    var cfg = tinyConfig("switch")
+    cfg.epochs = 1; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
+    let t = try Trainer(config: cfg)
+    var proxies: [Int: String] = [:]
+    t.addSink { e in
+      if case .rankPair(let p) = e { proxies[p.step] = p.proxy }
+      if case .step(let s) = e, s.step == 3 { t.commands.send(.setProxy("params")) }
+    }
+    try t.run()
+    XCTAssertEqual(proxies[3], "flops")
+    XCTAssertEqual(proxies[4], "params")
+    let log = try String(contentsOfFile: t.folder.metricsPath, encoding: .utf8)
+    XCTAssertTrue(log.contains("guidance proxy is now params"))
+    let events = log.split(separator: "\n").compactMap { EventCoding.decode($0) }
+    XCTAssertEqual(events.count, log.split(separator: "\n").count, "every line decodes")
+  }
+
+  func testResNetSandwichLossFallsOnFashionMNIST() throws {
+    var cfg = tinyConfig("falls", space: "resnet")
+    cfg.strategy = .sandwich; cfg.pathsPerStep = 3
+    cfg.resnet.baseChannels = [8, 16, 16, 32]; cfg.resnet.maxDepths = [2, 2, 2, 2]
+    cfg.trainLimit = 2048; cfg.batchSize = 64; cfg.epochs = 6; cfg.lr = 0.1  // 192 steps
+    let t = try Trainer(config: cfg)
+    var largest: [Double] = []
+    t.addSink { if case .step(let s) = $0 { largest.append(s.paths[0].loss) } }
+    try t.run()
+    let first = largest.prefix(10).reduce(0, +) / 10, last = largest.suffix(10).reduce(0, +) / 10
+    XCTAssertLessThan(last, first * 0.5, "largest path CE \(first) → \(last)")
+  }
+}
