@@ -13,3 +13,4 @@ static inline attr_t rd_a_reverse(void) { return A_REVERSE; }
 static inline attr_t rd_a_dim(void) { return A_DIM; }
 static inline attr_t rd_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t rd_color_pair(int n) { return COLOR_PAIR(n); }
+static inline int rd_color_pairs(void) { return COLOR_PAIRS; }

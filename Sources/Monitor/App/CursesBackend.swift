@@ -1,0 +1,164 @@
+import CNcurses
+import Common
+import Foundation
+import Synchronization
+
+/// The only code that talks to ncurses: terminal set-up and restore, key input, and copying a
+/// `ScreenBuffer` to the screen (only cells that changed since the last frame are written).
+///
+/// ncurses is not thread-safe: create, use and restore this on one thread (the UI loop's).
+public final class CursesBackend {
+  /// Colours the terminal offers (0 when colour is off: no support, monochrome theme or NO_COLOR).
+  public private(set) var colors = 0
+  /// Whether the locale is UTF-8 (else the UI must use ASCII glyphs).
+  public let unicode: Bool
+
+  private var screen: OpaquePointer?
+  private var previous: ScreenBuffer?
+  private var pairs: [PairKey: Int16] = [:]
+  private var nextPair: Int16 = 1
+  private let maxPairs: Int
+  private var styleCache: [Style: (attr_t, Int16)] = [:]
+  private var cachedTheme: Theme?
+  private let restored = Atomic<Bool>(false)
+
+  private struct PairKey: Hashable { var fg: Int, bg: Int }
+
+  /// Sets up the terminal. Throws when there is none usable (no TERM, unknown TERM, output not a tty).
+  public init(monochrome: Bool) throws {
+    setlocale(LC_ALL, "")
+    if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
+    unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+    let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+    let advice = "cannot open the terminal (TERM=\(term.isEmpty ? "unset" : term)); use --headless"
+    guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+      throw RDNASError.failure(advice.replacingOccurrences(of: "cannot open the terminal",
+                                                           with: "standard input/output is not a terminal"))
+    }
+    guard !term.isEmpty, let out = fdopen(dup(STDOUT_FILENO), "w"), let inp = fdopen(dup(STDIN_FILENO), "r"),
+          let scr = newterm(nil, out, inp) else {
+      throw RDNASError.failure(advice)
+    }
+    screen = scr
+    set_term(scr)
+    let win = rd_stdscr()
+    cbreak()
+    noecho()
+    nonl()
+    keypad(win, true)
+    intrflush(win, false)
+    set_escdelay(25)
+    curs_set(0)
+    if !monochrome && has_colors() {
+      start_color()
+      use_default_colors()
+      colors = Int(rd_colors())
+    }
+    maxPairs = min(Int(rd_color_pairs()), Int(Int16.max))
+    wrefresh(win)  // the first refresh, so later wgetch calls do not blank the screen
+  }
+
+  deinit { restore() }
+
+  /// Current terminal size in cells.
+  public var size: (width: Int, height: Int) { (Int(rd_cols()), Int(rd_lines())) }
+
+  /// Waits up to `timeoutMs` for a key (0 = just poll); nil when none came.
+  public func readKey(timeoutMs: Int32) -> Key? {
+    guard !restored.load(ordering: .relaxed) else { return nil }
+    let win = rd_stdscr()
+    wtimeout(win, max(0, timeoutMs))
+    let c = wgetch(win)
+    guard c != -1 else { return nil }
+    if c == KEY_RESIZE { previous = nil }
+    return CursesBackend.translate(c)
+  }
+
+  static func translate(_ c: Int32) -> Key? {
+    switch c {
+    case KEY_UP: return .up
+    case KEY_DOWN: return .down
+    case KEY_LEFT: return .left
+    case KEY_RIGHT: return .right
+    case KEY_PPAGE: return .pageUp
+    case KEY_NPAGE: return .pageDown
+    case KEY_HOME: return .home
+    case KEY_END: return .end
+    case KEY_BTAB: return .backTab
+    case KEY_RESIZE: return .resize
+    case KEY_ENTER, 10, 13: return .enter
+    case KEY_BACKSPACE, 127, 8: return .backspace
+    case 9: return .tab
+    case 27: return .escape
+    case 0..<128: return Unicode.Scalar(UInt32(c)).map { .char(Character($0)) }
+    default: return nil
+    }
+  }
+
+  /// Copies `buf` to the terminal. Only cells that differ from the previous frame are written, unless
+  /// `force` (Ctrl-L), a resize or a size change asks for a full repaint.
+  public func present(_ buf: ScreenBuffer, theme: Theme, force: Bool = false) {
+    guard !restored.load(ordering: .relaxed) else { return }
+    let win = rd_stdscr()
+    if cachedTheme != theme { styleCache = [:]; cachedTheme = theme }
+    let prev = (force || previous?.width != buf.width || previous?.height != buf.height) ? nil : previous
+    if prev == nil { werase(win); clearok(win, true) }
+    for y in 0..<buf.height {
+      var x = 0
+      while x < buf.width {
+        let cell = buf[x, y]
+        if let p = prev, p[x, y] == cell { x += 1; continue }
+        var run = String(cell.char), end = x + 1
+        while end < buf.width, buf[end, y].style == cell.style, prev.map({ $0[end, y] != buf[end, y] }) ?? true {
+          run.append(buf[end, y].char); end += 1
+        }
+        let (attrs, pair) = attributes(cell.style, theme: theme)
+        wattr_set(win, attrs, pair, nil)
+        wmove(win, Int32(y), Int32(x))
+        waddnstr(win, run, -1)  // ERR at the bottom-right cell is harmless
+        x = end
+      }
+    }
+    wattr_set(win, 0, 0, nil)
+    previous = buf
+    wnoutrefresh(win)
+    doupdate()
+  }
+
+  private func attributes(_ s: Style, theme: Theme) -> (attr_t, Int16) {
+    if let hit = styleCache[s] { return hit }
+    let r = theme.resolve(s)
+    var a: attr_t = 0
+    if r.bold { a |= rd_a_bold() }
+    if r.dim { a |= rd_a_dim() }
+    if r.reverse { a |= rd_a_reverse() }
+    if r.underline { a |= rd_a_underline() }
+    var pair: Int16 = 0
+    if colors > 0, !theme.monochrome {
+      let key = PairKey(fg: ColorNames.fit(r.fg, colors: colors), bg: ColorNames.fit(r.bg, colors: colors))
+      if key.fg != -1 || key.bg != -1 {
+        if let p = pairs[key] {
+          pair = p
+        } else if Int(nextPair) < maxPairs {
+          init_pair(nextPair, Int16(key.fg), Int16(key.bg))
+          pairs[key] = nextPair
+          pair = nextPair
+          nextPair += 1
+        }
+      }
+    }
+    styleCache[s] = (a, pair)
+    return (a, pair)
+  }
+
+  /// Gives the terminal back (cursor, echo, normal screen). Safe to call more than once.
+  public func restore() {
+    let (first, _) = restored.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent)
+    guard first else { return }
+    curs_set(1)
+    endwin()
+    if let s = screen { delscreen(s) }
+    screen = nil
+    fflush(nil)
+  }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Training
+
+/// Why the UI loop ended.
+public enum MonitorExit: Equatable, Sendable {
+  /// The user quit; `stopSent` tells whether a `.stop` command went to the trainer.
+  case quit(stopSent: Bool)
+  /// SIGINT/SIGTERM/SIGHUP arrived; `onSignal` has already run.
+  case signal(String)
+}
+
+/// The live monitor: a ~10 fps loop on the calling (main) thread that polls keys, drains events from a
+/// non-blocking source, renders into an off-screen buffer and flushes the changed cells through curses.
+public final class MonitorApp {
+  public let theme: Theme
+  public var options: UIOptions
+  public var framesPerSecond: Double
+  /// The UI state, readable after `run` returns (e.g. to print a summary).
+  public private(set) var ui: MonitorUI
+
+  public init(theme: Theme, options: UIOptions = UIOptions(), framesPerSecond: Double = 10,
+              model: MonitorModel = MonitorModel()) {
+    self.theme = theme; self.options = options; self.framesPerSecond = framesPerSecond
+    ui = MonitorUI(model: model, options: options)
+  }
+
+  /// Runs until the user quits or a signal arrives; the terminal is restored on every exit path.
+  ///
+  /// - `source`: where trainer events come from (an `EventQueue` fed by a trainer thread or `FileTailer`).
+  /// - `onCommand`: called on this thread for each command (pause, proxy, checkpoint, stop); it must not
+  ///   block (enqueue it for the trainer, or write it to the control channel).
+  /// - `onSignal`: called once on a background queue with "SIGINT"/"SIGTERM"/"SIGHUP" (save a checkpoint
+  ///   there); the loop then restores the terminal and returns `.signal(name)`.
+  public func run(source: EventSource, onCommand: @escaping (TrainerCommand) -> Void,
+                  onSignal: @escaping @Sendable (String) -> Void) throws -> MonitorExit {
+    let trap = SignalTrap(handler: onSignal)  // before curses, so curses leaves these signals alone
+    defer { trap.cancel() }
+    let backend = try CursesBackend(monochrome: theme.monochrome)
+    defer { backend.restore() }
+    ui.options = options
+    if !backend.unicode { ui.options.ascii = true }
+    let frame = 1.0 / max(1, framesPerSecond)
+    var buffer = ScreenBuffer(width: 0, height: 0)
+    var stopSent = false
+    var nextFrame = 0.0
+    var signalShown = false
+    while true {
+      let now = Date().timeIntervalSince1970
+      if let name = trap.handledSignal {
+        backend.restore()
+        return .signal(name)
+      }
+      if !signalShown, let name = trap.receivedSignal {
+        ui.flash("\(name) received: saving and stopping…", .warn, now: now, seconds: 3600)
+        signalShown = true
+      }
+      for e in source.drain() { ui.apply(e, now: now) }
+      if ui.shouldExit(now: now) { return .quit(stopSent: stopSent) }
+      let (w, h) = backend.size
+      if now >= nextFrame || buffer.width != w || buffer.height != h || ui.view.forceRedraw {
+        if buffer.width != w || buffer.height != h { buffer = ScreenBuffer(width: w, height: h) }
+        ui.render(into: &buffer, theme: theme, now: now)
+        backend.present(buffer, theme: theme, force: ui.view.forceRedraw)
+        ui.view.forceRedraw = false
+        nextFrame = now + frame
+      }
+      // Wait for a key at most until the next frame is due; handle every key that is already queued.
+      let waitMs = Int32(max(0, min(frame, nextFrame - Date().timeIntervalSince1970)) * 1000)
+      var key = backend.readKey(timeoutMs: waitMs)
+      while let k = key {
+        let outcome = ui.handle(k, now: Date().timeIntervalSince1970, screen: backend.size)
+        for c in outcome.commands {
+          if case .stop = c { stopSent = true }
+          onCommand(c)
+        }
+        if outcome.exit { return .quit(stopSent: stopSent) }
+        nextFrame = 0  // redraw right away so keys feel instant
+        key = backend.readKey(timeoutMs: 0)
+      }
+    }
+  }
+}

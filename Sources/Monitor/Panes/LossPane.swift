@@ -1,0 +1,67 @@
+/// Pane 1: the loss terms over steps (EMA, log-y, envelope), with the learning rate underneath when tall.
+enum LossPane {
+  static let lossKeys: [SeriesKey] = [.total, .largest, .smallest, .random, .kd, .rank]
+
+  static func info(_ v: ViewState) -> String {
+    var parts = [String]()
+    if v.smoothing > 0 { parts.append("ema \(NumberFormat.compact(v.smoothing))") }
+    if v.logY { parts.append("log") }
+    if !v.envelope { parts.append("no env") }
+    if v.xByEpoch { parts.append("epochs") }
+    return parts.joined(separator: " · ")
+  }
+
+  static func chartOptions(_ ctx: PaneContext) -> ChartOptions {
+    var o = ChartOptions()
+    o.logY = ctx.view.logY
+    o.smoothing = ctx.view.smoothing
+    o.envelope = ctx.view.envelope
+    if ctx.view.xByEpoch, let spe = ctx.model.run?.stepsPerEpoch, spe > 0 {
+      o.xScale = Double(spe); o.xUnit = "epoch"
+    }
+    return o
+  }
+
+  static func draw(_ ctx: PaneContext, into buf: inout ScreenBuffer, rect: Rect) {
+    let m = ctx.model
+    let present = lossKeys.enumerated().filter { !(m.series[$0.element]?.isEmpty ?? true) }
+    guard !present.isEmpty else {
+      PaneFrame.placeholder("waiting for the first step…", in: rect, into: &buf)
+      return
+    }
+    // Legend: "● total 1.234", wrapped over at most two lines; lr at the end.
+    var items: [[Span]] = present.map { i, key in
+      let v = m.series[key]?.latest.map(NumberFormat.compact) ?? "–"
+      return [Span(String(buf.glyphs.bullet), .role(.series(i))), Span(" \(key.label) ", .role(.dim)),
+              Span(v, .role(.text))]
+    }
+    if let lr = m.lr { items.append([Span("lr ", .role(.dim)), Span(NumberFormat.compact(lr), .role(.text))]) }
+    var y = rect.y, x = rect.x, legendRows = 1
+    for item in items {
+      let w = item.reduce(0) { $0 + $1.text.count }
+      if x > rect.x, x + w > rect.maxX {
+        guard legendRows < 2, rect.height >= 8 else { break }
+        legendRows += 1; y += 1; x = rect.x
+      }
+      x += buf.spans(item, x: x, y: y, maxWidth: rect.maxX - x) + 2
+    }
+    var chartRect = rect.inset(top: legendRows)
+    var lrRect: Rect? = nil
+    if chartRect.height >= 18 {
+      let split = chartRect.splitBottom(chartRect.height * 3 / 10)
+      chartRect = split.rest; lrRect = split.bottom
+    }
+    let series = present.map { i, key in
+      ChartSeries(name: key.label, points: m.series[key]?.points ?? [], paint: .role(.series(i)))
+    }
+    let o = chartOptions(ctx)
+    LineChart.draw(series, o, into: &buf, rect: chartRect)
+    if let r = lrRect, let lr = m.series[.lr], !lr.isEmpty {
+      buf.text("learning rate", x: r.x, y: r.y, style: .role(.dim))
+      var lo = o
+      lo.smoothing = 0; lo.envelope = false; lo.logY = false
+      LineChart.draw([ChartSeries(name: "lr", points: lr.points, paint: .role(.series(5)))], lo, into: &buf,
+                     rect: r.inset(top: 1))
+    }
+  }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class MonitorTestsPlaceholder: XCTestCase {
-  func testBuilds() {}
-}
