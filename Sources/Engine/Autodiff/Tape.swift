@@ -21,6 +21,8 @@ public final class Tape {
 
   // Variants of a forward pass that zero-cost proxies need, honoured by the ops and the supernets so
   // that model code stays a single definition:
+  /// Overrides every BN's running-statistics momentum (BN recalibration uses 1/(k+1) for a cumulative mean).
+  public var batchNormMomentum: Float?
   /// Batch norm becomes the identity (SynFlow's "no BN" network).
   public var skipBatchNorm = false
   /// Residual shortcuts are dropped (ZenScore's residual-free network).

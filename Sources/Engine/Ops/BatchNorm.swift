@@ -38,7 +38,7 @@ extension Tape {
     if let scaleMem, let shiftMem { dnnl.release(scaleMem, shiftMem) }
 
     if training {
-      let m = bn.momentum
+      let m = batchNormMomentum ?? bn.momentum
       let count = Float(s.n * s.h * s.w)
       let unbias = count > 1 ? count / (count - 1) : 1
       for i in 0..<c {

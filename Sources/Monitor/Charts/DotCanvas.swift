@@ -21,9 +21,11 @@ public struct DotCanvas: Sendable {
   }
 
   /// Braille bit of dot (column c in 0…1, row r in 0…3) within a cell, per the Unicode braille layout.
+  /// Left column: 0x01 0x02 0x04 0x40; right column: 0x08 0x10 0x20 0x80 (top to bottom).
+  @inline(__always)
   public static func brailleBit(column c: Int, row r: Int) -> UInt8 {
-    let left: [UInt8] = [0x01, 0x02, 0x04, 0x40], right: [UInt8] = [0x08, 0x10, 0x20, 0x80]
-    return c == 0 ? left[r] : right[r]
+    if r == 3 { return c == 0 ? 0x40 : 0x80 }
+    return UInt8(truncatingIfNeeded: (c == 0 ? 1 : 8) << r)
   }
 
   /// Sets the dot at (dx, dy), dy = 0 at the top. Out-of-range dots are ignored.

@@ -25,8 +25,10 @@ public enum ArchText {
   }
 
   /// Number of positions where the two encodings differ; a length difference counts as differing positions.
-  public static func hamming(_ a: String, _ b: String) -> Int {
-    let x = digits(a), y = digits(b)
+  public static func hamming(_ a: String, _ b: String) -> Int { hamming(digits(a), digits(b)) }
+
+  /// Hamming distance of pre-split digits (the model caches the landmarks' digits).
+  public static func hamming(_ x: [Int], _ y: [Int]) -> Int {
     var d = abs(x.count - y.count)
     for i in 0..<min(x.count, y.count) where x[i] != y[i] { d += 1 }
     return d

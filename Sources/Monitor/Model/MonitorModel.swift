@@ -52,6 +52,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var concordantCount = 0
 
   public internal(set) var landmarks: LandmarkSet?
+  /// Digits of the landmark encodings, split once.
+  var landmarkDigits: [[Int]] = []
   /// Hamming distances between landmarks, in LandmarkSet order.
   public internal(set) var landmarkDistances: [[Int]] = []
   /// Newest first, one entry per distinct arch.

@@ -21,9 +21,11 @@ extension MonitorModel {
       lambda = p.lambda
     case .landmarks(let l):
       landmarks = l
-      landmarkDistances = l.archs.map { a in l.archs.map { b in ArchText.hamming(a, b) } }
+      landmarkDigits = l.archs.map(ArchText.digits)
+      landmarkDistances = landmarkDigits.map { a in landmarkDigits.map { b in ArchText.hamming(a, b) } }
       recentDistances = recentDistances.map { r in
-        LandmarkDistances(arch: r.arch, role: r.role, distances: l.archs.map { ArchText.hamming(r.arch, $0) })
+        let d = ArchText.digits(r.arch)
+        return LandmarkDistances(arch: r.arch, role: r.role, distances: landmarkDigits.map { ArchText.hamming(d, $0) })
       }
     case .evaluation(let ev):
       lastEvaluation = ev
@@ -86,8 +88,13 @@ extension MonitorModel {
   /// Keeps the newest distinct archs with their landmark distances (moved to the front when seen again).
   private mutating func noteRecent(_ p: PathRecord) {
     guard recentLandmarkRows > 0 else { return }
-    recentDistances.removeAll { $0.arch == p.arch }
-    let d = landmarks?.archs.map { ArchText.hamming(p.arch, $0) } ?? []
+    if let i = recentDistances.firstIndex(where: { $0.arch == p.arch }) {
+      let seen = recentDistances.remove(at: i)  // distances already known
+      recentDistances.insert(LandmarkDistances(arch: p.arch, role: p.role, distances: seen.distances), at: 0)
+      return
+    }
+    let digits = ArchText.digits(p.arch)
+    let d = landmarkDigits.map { ArchText.hamming(digits, $0) }
     recentDistances.insert(LandmarkDistances(arch: p.arch, role: p.role, distances: d), at: 0)
     if recentDistances.count > recentLandmarkRows { recentDistances.removeLast(recentDistances.count - recentLandmarkRows) }
   }

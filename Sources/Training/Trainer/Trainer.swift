@@ -49,37 +49,19 @@ public final class Trainer: @unchecked Sendable {
       }
     }
 
-    let train = try DatasetLoader.load(dataset: config.dataset, path: config.dataPath, train: true,
-                                       cacheDirectory: config.cacheDirectory)
-    config.resnet.inputChannels = train.channels
-    config.resnet.inputSize = train.height
-    config.resnet.classes = train.classNames.count
-    config.nb201.inputChannels = train.channels
-    config.nb201.inputSize = train.height
-    config.nb201.classes = train.classNames.count
-    config.resnet.outerActivationHasParameter = config.activation == .prelu
+    let data = try RunData.load(&config)
     self.config = config
     space = try config.makeSpace()
-
-    let split = trainValidationSplit(count: train.count, validation: min(config.validationSize, train.count / 2),
-                                     seed: config.seed)
-    var trainIdx = split.train
-    if let limit = config.trainLimit { trainIdx = Array(trainIdx.prefix(limit)) }
-    normalization = Normalization.named(config.dataset) ?? .fromData(train)
-    validation = train.subset(split.validation)
-    let augment = config.augment ?? (train.channels == 3)
-    loader = try BatchLoader(dataset: train.subset(trainIdx), batchSize: config.batchSize, shuffle: true,
+    normalization = data.normalization
+    validation = data.validation
+    let augment = config.augment ?? (data.train.channels == 3)
+    loader = try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true,
                              dropLast: true, augmentation: augment ? .cifar : .none,
                              normalization: normalization, seed: config.seed)
     guard loader.batchesPerEpoch > 0 else {
-      throw RDNASError.badInput("\(trainIdx.count) training images make no batch of \(config.batchSize)")
+      throw RDNASError.badInput("\(data.train.count) training images make no batch of \(config.batchSize)")
     }
-
-    switch space {
-    case let rs as ResNetSpace: net = ResNetSupernet(space: rs, activation: config.activation, seed: config.seed)
-    case let nb as NB201Space: net = NB201Supernet(space: nb, seed: config.seed)
-    default: throw RDNASError.badInput("no supernet for space \(space.name)")
-    }
+    net = try config.makeSupernet(space: space)
     var sgd = SGD.Config()
     sgd.momentum = config.momentum; sgd.nesterov = config.nesterov
     sgd.weightDecay = config.weightDecay; sgd.clipNorm = config.clipNorm

@@ -1,0 +1,67 @@
+import Foundation
+import Common
+import Data
+import Engine
+import Search
+import Supernet
+
+/// Scores candidate architectures with weights inherited from a trained supernet (the competition's
+/// evaluation): top-1 accuracy and loss on a validation set, BN in eval mode with the shared running
+/// statistics (the reference), or after recalibrating BN on K training batches per candidate.
+public struct CandidateEvaluator {
+  public let net: Supernet
+  public let validation: BatchLoader
+  public let calibration: BatchLoader?
+  public let calibrationBatches: Int
+
+  public init(net: Supernet, validation: BatchLoader, calibration: BatchLoader? = nil, calibrationBatches: Int = 0) {
+    self.net = net
+    self.validation = validation
+    self.calibration = calibration
+    self.calibrationBatches = calibrationBatches
+  }
+
+  public func evaluate(_ arch: Encoding) throws -> EvaluationResult {
+    guard let calibration, calibrationBatches > 0 else {
+      return ClassifierEvaluation.evaluate(loader: validation) { t, x in net.logits(t, x, arch: arch) }
+    }
+    // Recalibrate on a copy of the statistics, then put the trained ones back for the next candidate.
+    let stats = net.store.all.filter { $0.kind == .buffer }
+    let saved = stats.map(\.values)
+    defer { for (p, v) in zip(stats, saved) { p.values = v } }
+    for p in stats { p.values = [Float](repeating: p.name.hasSuffix("running_var") ? 1 : 0, count: p.count) }
+    var k = 0
+    for batch in calibration.epoch(0) where k < calibrationBatches {
+      let t = Tape(training: true)
+      t.batchNormMomentum = 1 / Float(k + 1)  // cumulative mean over the calibration batches
+      _ = net.logits(t, batch.tensor(), arch: arch)
+      k += 1
+    }
+    return ClassifierEvaluation.evaluate(loader: validation) { t, x in net.logits(t, x, arch: arch) }
+  }
+}
+
+/// A deterministic 1/n of a candidate list: contiguous chunks of ⌊N/n⌋ with the remainder in the last,
+/// as the reference's `split_json.py`.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+  public let index: Int, count: Int
+
+  public init(index: Int, count: Int) { self.index = index; self.count = count }
+
+  /// Parses "i/n" (0-based i).
+  public init(parsing text: String) throws {
+    let parts = text.split(separator: "/")
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
+      throw RDNASError.badInput("--shard '\(text)' must be i/n with 0 ≤ i < n (e.g. 0/16)")
+    }
+    index = i; count = n
+  }
+
+  public func range(of total: Int) -> Range<Int> {
+    let size = total / count
+    let lo = index * size
+    return lo..<(index == count - 1 ? total : lo + size)
+  }
+
+  public var description: String { "\(index)/\(count)" }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Common
+import Data
+import Engine
+import Foundation
+import Ranking
+import Search
+import Supernet
+import Training
+
+struct Eval: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Evaluate candidate architectures with weights inherited from a trained supernet.",
+    discussion: "Reads and writes the competition's JSON ({\"archN\": {\"acc\": …, \"arch\": \"<code>\"}}).")
+
+  @Option(name: .customLong("run"), help: "Run folder of a trained supernet.") var runFolder: String
+  @Option(help: "Checkpoint to load (default: <run>/checkpoints/last.safetensors).") var checkpoint: String?
+  @Option(help: "Candidates JSON.") var archs: String
+  @Option(help: "Output JSON (acc = top-1 on the validation split; loss added).") var out: String
+  @Option(help: "Evaluate only shard i/n (contiguous chunks, as the reference).") var shard: String?
+  @Option(help: "Recalibrate BN statistics on this many training batches per candidate (0 = off).") var bnRecalibrate = 0
+  @Option(help: "Validation images to use (default: the whole validation split).") var images: Int?
+  @Option(help: "Batch size.") var batchSize = 250
+  @Option(help: "NB201 benchmark CSV, to accept benchmark indices as arch values.") var nb201Index: String?
+  @OptionGroup var compute: ComputeOptions
+
+  func run() throws {
+    try runReportingErrors {
+      compute.apply()
+      var config = try RunFolder.readConfig(runDirectory: self.runFolder)
+      let ckpt = checkpoint ?? RunFolder(path: self.runFolder).lastCheckpointPath
+      guard FileManager.default.fileExists(atPath: ckpt) else {
+        throw RDNASError.badInput("\(self.runFolder) has no checkpoint (\(ckpt)); train it first")
+      }
+      let data = try RunData.load(&config)
+      let space = try config.makeSpace()
+      let net = try config.makeSupernet(space: space)
+      try Checkpoint.restoreWeights(try Checkpoint.load(path: ckpt), into: net.store, path: ckpt)
+      let index = try nb201Index.map { try NB201BenchmarkIndex(csvPath: $0) }
+      let (table, all) = try Candidates.load(path: archs, space: space, nb201Index: index)
+      let range = try shard.map { try Shard(parsing: $0).range(of: all.count) } ?? 0..<all.count
+      let val = images.map { data.validation.subset(Array(0..<min($0, data.validation.count))) } ?? data.validation
+      let loader = try BatchLoader(dataset: val, batchSize: batchSize, shuffle: false, dropLast: false,
+                                   augmentation: .none, normalization: data.normalization, seed: 0)
+      let calib = bnRecalibrate > 0
+        ? try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true, dropLast: true,
+                          augmentation: .none, normalization: data.normalization, seed: config.seed &+ 99)
+        : nil
+      let evaluator = CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: bnRecalibrate)
+      let progress = ProgressLine(total: range.count, label: "eval")
+      var entries: [ScoreEntry] = []
+      for (n, i) in range.enumerated() {
+        let r = try evaluator.evaluate(all[i])
+        var e = table.entries[i]
+        e.score = r.accuracy
+        e.extras["loss"] = String(format: "%.6f", r.loss)
+        entries.append(e)
+        progress.update(n + 1, String(format: "last acc %.4f", r.accuracy))
+      }
+      // Written only when complete, atomically: an interrupted evaluation leaves no output behind.
+      try ScoreTable(entries: entries, source: out).writeCompetitionJSON(path: out)
+      print("wrote \(entries.count) candidates to \(out)")
+    }
+  }
+}
+
+struct Split: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Split a candidates JSON into n shard files.")
+  @Option(help: "Candidates JSON.") var archs: String
+  @Option(help: "Number of shards.") var shards: Int
+  @Option(help: "Output folder.") var outDir: String
+
+  func run() throws {
+    try runReportingErrors {
+      guard shards >= 1 else { throw RDNASError.badInput("--shards must be at least 1") }
+      let table = try ScoreTable.loadCompetitionJSON(path: archs)
+      try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+      let stem = URL(fileURLWithPath: archs).deletingPathExtension().lastPathComponent
+      for i in 0..<shards {
+        let r = Shard(index: i, count: shards).range(of: table.count)
+        let path = "\(outDir)/\(stem)_\(shards)_\(i).json"
+        try ScoreTable(entries: Array(table.entries[r]), source: path).writeCompetitionJSON(path: path)
+        print("\(path): \(r.count) candidates")
+      }
+    }
+  }
+}
+
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Join shard outputs into one JSON (file order kept).")
+  @Argument(help: "Shard JSON files.") var inputs: [String]
+  @Option(help: "Output JSON.") var out: String
+
+  func run() throws {
+    try runReportingErrors {
+      guard !inputs.isEmpty else { throw RDNASError.badInput("give the shard files to merge") }
+      var entries: [ScoreEntry] = []
+      for p in inputs { entries += try ScoreTable.loadCompetitionJSON(path: p).entries }
+      // ScoreTable refuses duplicate keys or archs, so overlapping shards are an error, not a silent merge.
+      let merged = try ScoreTable(entries: entries, source: out)
+      try merged.writeCompetitionJSON(path: out)
+      print("wrote \(merged.count) candidates to \(out)")
+    }
+  }
+}

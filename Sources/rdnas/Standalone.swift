@@ -1,0 +1,72 @@
+import ArgumentParser
+import Common
+import Data
+import Engine
+import Foundation
+import Ranking
+import Search
+import Supernet
+import Training
+
+struct Standalone: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train each candidate from scratch and record its test accuracy (ground truth).",
+    discussion: "Resumable: finished candidates are kept in <out>.partial.json and skipped after a restart.")
+
+  @OptionGroup var options: TrainOptions
+  @Option(help: "Candidates JSON.") var archs: String
+  @Option(help: "Output JSON (acc = top-1 on the official test split).") var out: String
+  @Option(help: "Train only shard i/n.") var shard: String?
+  @Option(help: "Save each trained network's weights in this folder (for --init-from).") var saveWeights: String?
+  @OptionGroup var compute: ComputeOptions
+
+  func run() throws {
+    try runReportingErrors {
+      compute.apply()
+      var config = try options.makeConfig(threads: compute.threads)
+      config.validationSize = 0
+      let data = try RunData.load(&config)
+      let test = try RunData.loadTest(config)
+      let space = try config.makeSpace()
+      let (table, all) = try Candidates.load(path: archs, space: space)
+      let range = try shard.map { try Shard(parsing: $0).range(of: all.count) } ?? 0..<all.count
+      let partialPath = out + ".partial.json"
+      var done: [String: ScoreEntry] = [:]
+      if FileManager.default.fileExists(atPath: partialPath) {
+        for e in try ScoreTable.loadCompetitionJSON(path: partialPath).entries { done[e.key] = e }
+        FileHandle.standardError.write(Data("resuming: \(done.count) candidates already trained\n".utf8))
+      }
+      var cfg = ClassifierTrainingConfig()
+      cfg.epochs = config.epochs; cfg.batchSize = config.batchSize; cfg.lr = config.lr
+      cfg.warmupEpochs = config.warmupEpochs; cfg.cosine = config.schedule == .cosine
+      cfg.momentum = config.momentum; cfg.nesterov = config.nesterov; cfg.weightDecay = config.weightDecay
+      cfg.seed = config.seed; cfg.augment = config.augment ?? (data.train.channels == 3)
+      let progress = ProgressLine(total: range.count, label: "standalone")
+      var finished: [ScoreEntry] = range.compactMap { done[table.entries[$0].key] }
+      for (n, i) in range.enumerated() {
+        let key = table.entries[i].key
+        if done[key] != nil { continue }
+        let t0 = Date()
+        let net = try config.makeStandalone(all[i], space: space, seed: config.seed &+ UInt64(i))
+        let model = FixedArchitecture(net: net, arch: all[i])
+        try ClassifierTraining.train(model, dataset: data.train, normalization: data.normalization, config: cfg)
+        let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: data.normalization)
+        var e = table.entries[i]
+        e.score = r.accuracy
+        e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
+                    "seed": String(config.seed), "seconds": String(format: "%.1f", Date().timeIntervalSince(t0))]
+        finished.append(e)
+        finished.sort { a, b in (table.entries.firstIndex { $0.key == a.key } ?? 0) < (table.entries.firstIndex { $0.key == b.key } ?? 0) }
+        try ScoreTable(entries: finished, source: partialPath).writeCompetitionJSON(path: partialPath)
+        if let dir = saveWeights {
+          try SafeTensors.write(net.store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) },
+                                metadata: ["arch": space.format(all[i]), "format": "pt"], path: "\(dir)/\(key).safetensors")
+        }
+        progress.update(n + 1, String(format: "%@ acc %.4f", key, r.accuracy))
+      }
+      try ScoreTable(entries: finished, source: out).writeCompetitionJSON(path: out)
+      try? FileManager.default.removeItem(atPath: partialPath)
+      print("wrote \(finished.count) candidates to \(out)")
+    }
+  }
+}
