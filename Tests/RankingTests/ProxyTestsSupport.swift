@@ -1,0 +1,59 @@
+import Common
+import Engine
+import Search
+import Supernet
+import XCTest
+
+@testable import Ranking
+
+/// A one-layer net for hand-derived proxy values: features = relu(x) on [n, f, 1, 1] inputs, logits =
+/// W·GAP(features) + b. Its `space` only supplies the input geometry (f channels, side 1) and class count.
+final class ProxyTinyLinearNet: Supernet {
+  let store = ParameterStore()
+  let space: any SearchSpace
+  let weight: Parameter
+  let bias: Parameter
+  let features: Int, classes: Int
+
+  init(features: Int, classes: Int, weights: [Float], bias: [Float]) throws {
+    var cfg = NB201Space.Config()
+    cfg.inputChannels = features
+    cfg.inputSize = 1
+    cfg.classes = classes
+    space = try NB201Space(config: cfg)
+    self.features = features
+    self.classes = classes
+    weight = store.add(Parameter(name: "fc.weight", shape: [classes, features], kind: .weight))
+    self.bias = store.add(Parameter(name: "fc.bias", shape: [classes], kind: .bias))
+    weight.values = weights
+    self.bias.values = bias
+  }
+
+  func features(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor { t.relu(x) }
+
+  func head(_ t: Tape, _ features: Tensor) -> Tensor {
+    t.linear(t.globalAvgPool(features), weight, bias: bias, outFeatures: classes)
+  }
+}
+
+/// A small NB201 space (C channels, N cells per stage, 8×8 inputs) so that networks run in milliseconds.
+func proxySmallNB201(C: Int = 4, N: Int = 1, size: Int = 8) throws -> NB201Space {
+  var cfg = NB201Space.Config()
+  cfg.C = C
+  cfg.N = N
+  cfg.inputSize = size
+  return try NB201Space(config: cfg)
+}
+
+/// Asserts that `body` throws `RDNASError.badInput` whose message contains `fragment`.
+func proxyAssertBadInput(_ fragment: String, file: StaticString = #filePath, line: UInt = #line,
+                         _ body: () throws -> Void) {
+  do {
+    try body()
+    XCTFail("expected badInput containing '\(fragment)'", file: file, line: line)
+  } catch let RDNASError.badInput(message) {
+    XCTAssertTrue(message.contains(fragment), "message '\(message)' lacks '\(fragment)'", file: file, line: line)
+  } catch {
+    XCTFail("expected badInput, got \(error)", file: file, line: line)
+  }
+}
