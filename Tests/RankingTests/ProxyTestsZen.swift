@@ -43,8 +43,9 @@ final class ProxyZenTests: XCTestCase {
     var rng = RandomSource(seed: 2)
     // Two of the three channels on a [4, 2, 3, 3] input: the third channel stays unused.
     let x = Tensor(shape: Shape(4, 2, 3, 3), values: (0..<72).map { i in rng.nextGaussian() * Float(1 + i % 2) })
-    probe.arm()
-    _ = Tape(training: true).batchNorm(x, used)
+    let t = Tape(training: true)
+    probe.arm(t)
+    _ = t.batchNorm(x, used)
     var expected = 0.0
     for c in 0..<2 {
       let v = stride(from: c, to: 72, by: 2).map { Double(x.data[$0]) }

@@ -3,17 +3,12 @@ import Engine
 /// Reads the per-channel batch variance every batch norm saw in one training-mode forward, through the
 /// running statistics, since the Engine has no hook on BN inputs.
 ///
-/// A training-mode BN sets `running_var ← (1 − m)·running_var + m·σ²_unbiased` (m = 0.1, the Engine's
-/// `BatchNormParams` default that every supernet uses). With `running_var` armed at 0 the value after the
-/// pass is m·σ², so σ² = running_var / m exactly up to float rounding: the unbiased batch variance,
-/// i.e. the quantity a running variance tracks. A BN that did not run (a shortcut BN of a residual-free
-/// pass) is recognised because its `running_mean`, armed at a marker value, is left untouched; per
-/// channel, so a BN used on a prefix of its channels counts only those.
-///
-/// If the Engine gains a `batchNormObserver` on `Tape`, this becomes a direct per-channel variance of the
-/// observed input and the momentum assumption disappears.
+/// A training-mode BN sets `running_var ← (1 − m)·running_var + m·σ²_unbiased`. The probe's tape runs with
+/// the momentum overridden to m = 1 (`Tape.batchNormMomentum`), so after the pass `running_var` *is* the
+/// unbiased batch variance of that BN's input, the quantity a running variance tracks. A BN that did not
+/// run (a shortcut BN of a residual-free pass) is recognised because its `running_mean`, armed at a marker
+/// value, is left untouched; this is per channel, so a BN used on a prefix of its channels counts only those.
 struct BatchVarianceProbe {
-  static let momentum: Float = 0.1
   static let marker: Float = 1.0e20
 
   private let layers: [(mean: Parameter, variance: Parameter)]
@@ -29,8 +24,9 @@ struct BatchVarianceProbe {
 
   var layerCount: Int { layers.count }
 
-  /// Prepares the statistics for one forward pass.
-  func arm() {
+  /// Prepares the statistics, and `tape`, for one forward pass.
+  func arm(_ tape: Tape) {
+    tape.batchNormMomentum = 1
     for l in layers {
       l.mean.value.update(repeating: Self.marker, count: l.mean.count)
       l.variance.value.update(repeating: 0, count: l.variance.count)
@@ -43,7 +39,7 @@ struct BatchVarianceProbe {
     for l in layers {
       var sum = 0.0, used = 0
       for c in 0..<l.variance.count where l.mean.value[c] != Self.marker {
-        sum += Double(l.variance.value[c]) / Double(Self.momentum)
+        sum += Double(l.variance.value[c])
         used += 1
       }
       if used > 0 { out.append(sum / Double(used)) }

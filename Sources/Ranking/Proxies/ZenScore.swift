@@ -53,10 +53,9 @@ public struct ZenScore: NetworkProxy {
       let perturbed = rng.gaussianTensor(shape)
       for i in 0..<shape.count { perturbed.data[i] = x.data[i] + mixupGamma * perturbed.data[i] }
 
-      probe.arm()
-      let f = features(net, x, arch)
+      let f = features(net, x, arch, probe: probe)
       let variances = probe.meanVariances()
-      let g = features(net, perturbed, arch)
+      let g = features(net, perturbed, arch, probe: nil)
 
       var delta = 0.0
       for i in 0..<f.count { delta += Double(abs(f.data[i] - g.data[i])) }
@@ -69,9 +68,10 @@ public struct ZenScore: NetworkProxy {
     return total / Double(repeats)
   }
 
-  private func features(_ net: any Supernet, _ x: Tensor, _ arch: Encoding) -> Tensor {
+  private func features(_ net: any Supernet, _ x: Tensor, _ arch: Encoding, probe: BatchVarianceProbe?) -> Tensor {
     let t = Tape(training: true)
     t.dropResiduals = true
+    probe?.arm(t)
     return net.features(t, x, arch: arch)
   }
 
