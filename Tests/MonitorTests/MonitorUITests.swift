@@ -144,3 +144,16 @@ final class MonitorUITests: XCTestCase {
     }
   }
 }
+
+final class MonitorUIHousekeepingTests: XCTestCase {
+  func testUnconfirmedRequestsExpire() {
+    var ui = Fixture.busyUI()
+    _ = ui.handle(.char("p"), now: 100, screen: (100, 30))
+    ui.tick(now: 105)
+    XCTAssertEqual(ui.view.pendingPause, true)
+    ui.tick(now: 100 + ui.options.confirmTimeout)
+    XCTAssertNil(ui.view.pendingPause)
+    XCTAssertTrue(ui.view.flash?.text.contains("did not confirm") ?? false)
+    XCTAssertFalse(Fixture.render(ui, width: 100, height: 30, now: 120).row(29).contains("PAUSING"))
+  }
+}

@@ -21,6 +21,8 @@ public final class CursesBackend {
   private var styleCache: [Style: (attr_t, Int16)] = [:]
   private var cachedTheme: Theme?
   private let restored = Atomic<Bool>(false)
+  /// Whether -1 ("the terminal's own colour") is allowed in colour pairs.
+  private var defaultColors = false
 
   private struct PairKey: Hashable { var fg: Int, bg: Int }
 
@@ -51,7 +53,7 @@ public final class CursesBackend {
     curs_set(0)
     if !monochrome && has_colors() {
       start_color()
-      use_default_colors()
+      defaultColors = use_default_colors() == 0
       colors = Int(rd_colors())
     }
     maxPairs = min(Int(rd_color_pairs()), Int(Int16.max))
@@ -135,7 +137,11 @@ public final class CursesBackend {
     if r.underline { a |= rd_a_underline() }
     var pair: Int16 = 0
     if colors > 0, !theme.monochrome {
-      let key = PairKey(fg: ColorNames.fit(r.fg, colors: colors), bg: ColorNames.fit(r.bg, colors: colors))
+      var key = PairKey(fg: ColorNames.fit(r.fg, colors: colors), bg: ColorNames.fit(r.bg, colors: colors))
+      if !defaultColors && (key.fg != -1 || key.bg != -1) {
+        if key.fg == -1 { key.fg = 7 }
+        if key.bg == -1 { key.bg = 0 }
+      }
       if key.fg != -1 || key.bg != -1 {
         if let p = pairs[key] {
           pair = p

@@ -60,8 +60,9 @@ public final class FileTailer: @unchecked Sendable {
     return out
   }
 
-  /// Polls every `interval` seconds on a background queue and pushes into `queue` until cancelled.
-  /// Errors go to `onError` (polling continues: the file may reappear).
+  /// Polls every `interval` seconds on a background queue and pushes into `queue` until the returned
+  /// timer is cancelled (keep a reference to it: dropping it stops the polling). Errors go to `onError`
+  /// (polling continues: the file may reappear).
   public func follow(into queue: EventQueue, interval: Double = 0.2,
                      onError: (@Sendable (Error) -> Void)? = nil) -> DispatchSourceTimer {
     let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "rdnas.monitor.tailer"))

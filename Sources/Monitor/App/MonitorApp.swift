@@ -15,6 +15,8 @@ public final class MonitorApp {
   public let theme: Theme
   public var options: UIOptions
   public var framesPerSecond: Double
+  /// Events applied per frame at most (the rest wait for the next frame).
+  public var maxEventsPerFrame = 20_000
   /// The UI state, readable after `run` returns (e.g. to print a summary).
   public private(set) var ui: MonitorUI
 
@@ -44,6 +46,7 @@ public final class MonitorApp {
     var stopSent = false
     var nextFrame = 0.0
     var signalShown = false
+    var backlog = [TrainerEvent]()
     while true {
       let now = Date().timeIntervalSince1970
       if let name = trap.handledSignal {
@@ -54,7 +57,12 @@ public final class MonitorApp {
         ui.flash("\(name) received: saving and stopping…", .warn, now: now, seconds: 3600)
         signalShown = true
       }
-      for e in source.drain() { ui.apply(e, now: now) }
+      // A long replay arrives in one go; apply it over several frames so keys stay responsive.
+      backlog += source.drain()
+      let n = min(backlog.count, maxEventsPerFrame)
+      for e in backlog[..<n] { ui.apply(e, now: now) }
+      backlog.removeFirst(n)
+      ui.tick(now: now)
       if ui.shouldExit(now: now) { return .quit(stopSent: stopSent) }
       let (w, h) = backend.size
       if now >= nextFrame || buffer.width != w || buffer.height != h || ui.view.forceRedraw {

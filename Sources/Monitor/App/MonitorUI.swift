@@ -11,6 +11,9 @@ public struct UIOptions: Sendable, Equatable {
   public var quitBehaviour = QuitBehaviour.stopTrainer
   public var quitGrace = 30.0
   public var flashSeconds = 4.0
+  /// A pause or proxy switch the trainer has not confirmed after this long is dropped with a warning
+  /// (a dead control channel must not leave the status bar saying "PAUSING…" forever).
+  public var confirmTimeout = 15.0
   public init(ascii: Bool = false, quitBehaviour: QuitBehaviour = .stopTrainer) {
     self.ascii = ascii; self.quitBehaviour = quitBehaviour
   }
@@ -59,6 +62,17 @@ public struct MonitorUI: Sendable {
     }
   }
 
+  /// Time-based housekeeping, called once per frame: expires unconfirmed requests.
+  public mutating func tick(now: Double) {
+    guard let since = view.pendingSince, now - since >= options.confirmTimeout else { return }
+    if view.pendingPause != nil || view.pendingProxy != nil {
+      flash("the trainer did not confirm the last command", .warn, now: now, seconds: 8)
+    }
+    view.pendingPause = nil
+    view.pendingProxy = nil
+    view.pendingSince = nil
+  }
+
   /// True once a confirmed quit may close the UI: the trainer is done, or it took longer than the grace period.
   public func shouldExit(now: Double) -> Bool {
     guard let t = view.quittingSince else { return false }
@@ -77,6 +91,7 @@ public struct MonitorUI: Sendable {
       guard !model.isOver else { flash("the run is over", .warn, now: now); return KeyOutcome() }
       let want = !(view.pendingPause ?? model.paused)
       view.pendingPause = want
+      view.pendingSince = now
       flash(want ? "pausing at the next step boundary…" : "resuming…", .info, now: now)
       return KeyOutcome(commands: [want ? .pause : .resume])
     case .proxyNext, .proxyPrevious:
@@ -88,6 +103,7 @@ public struct MonitorUI: Sendable {
       let n = proxies.count
       let next = proxies[a == .proxyNext ? ((i ?? -1) + 1) % n : ((i ?? 0) - 1 + n) % n]
       view.pendingProxy = next
+      view.pendingSince = now
       flash("guidance proxy → \(next) (from the next step)", .info, now: now)
       return KeyOutcome(commands: [.setProxy(next)])
     case .checkpoint:

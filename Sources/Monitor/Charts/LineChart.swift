@@ -70,10 +70,10 @@ public enum LineChart {
     var lo = Double.infinity, hi = -Double.infinity
     for s in series {
       let ys = smoothed(s, o)
+      func include(_ v: Double) { if let t = transform(v, logY: o.logY) { lo = min(lo, t); hi = max(hi, t) } }
       for (i, p) in s.points.enumerated() {
-        var values = [ys[i]]
-        if o.envelope { values += [p.lo, p.hi] }
-        for v in values { if let t = transform(v, logY: o.logY) { lo = min(lo, t); hi = max(hi, t) } }
+        include(ys[i])
+        if o.envelope, p.lo != p.hi { include(p.lo); include(p.hi) }
       }
     }
     guard lo.isFinite, hi.isFinite else { return nil }
@@ -163,7 +163,9 @@ public enum LineChart {
     buf.withClip(plot) { c.draw(into: &$0, x: plot.x, y: plot.y) }
     // x axis: first and last x, unit in the middle.
     let xy = rect.maxY - 1
-    let first = NumberFormat.compact(xr.lowerBound / o.xScale), last = NumberFormat.compact(xr.upperBound / o.xScale)
+    // Merged buckets sit at fractional mean steps; steps read better as whole numbers.
+    let xLabel: (Double) -> String = { x in NumberFormat.compact(o.xScale == 1 ? x.rounded() : x / o.xScale) }
+    let first = xLabel(xr.lowerBound), last = xLabel(xr.upperBound)
     buf.text(first, x: plot.x, y: xy, style: dimStyle)
     buf.textRight(last, rightEdge: plot.maxX, y: xy, style: dimStyle)
     let unit = o.logY ? "\(o.xUnit) · log y" : o.xUnit

@@ -4,6 +4,17 @@ import Training
 public enum SeriesKey: String, CaseIterable, Sendable {
   case total, largest, smallest, random, kd, rank, lr, throughput
 
+  /// Legend label when space is short.
+  public var shortLabel: String {
+    switch self {
+    case .total: return "tot"
+    case .largest: return "big"
+    case .smallest: return "sml"
+    case .random: return "rnd"
+    default: return label
+    }
+  }
+
   /// Legend label.
   public var label: String {
     switch self {

@@ -60,13 +60,13 @@ enum LandmarkPane {
     }
     // Beside the matrix: the top landmarks' values when there is room.
     let side = Rect(x: drawn.maxX + 2, y: mRect.y, width: rect.maxX - drawn.maxX - 2, height: rect.maxY - mRect.y)
-    if side.width >= 14 {
+    if side.width >= 9 {
       let gt = l.groundTruth
-      buf.text(ctx.view.landmarkOrder == .groundTruth && gt != nil ? "top by GT" : "top by prior", x: side.x, y: side.y,
+      buf.text(ctx.view.landmarkOrder == .groundTruth && gt != nil ? "top: GT" : "top: prior", x: side.x, y: side.y,
                maxWidth: side.width, style: .role(.dim))
       for (k, i) in order.prefix(side.height - 1).enumerated() {
         var s = "#\(i) " + NumberFormat.compact(l.prior.indices.contains(i) ? l.prior[i] : .nan)
-        if let g = gt, g.indices.contains(i) { s += " gt " + NumberFormat.compact(g[i]) }
+        if let g = gt, g.indices.contains(i), side.width >= s.count + 9 { s += " gt " + NumberFormat.compact(g[i]) }
         buf.text(s, x: side.x, y: side.y + 1 + k, maxWidth: side.width, style: .role(.text))
       }
     }

@@ -29,18 +29,33 @@ enum LossPane {
       PaneFrame.placeholder("waiting for the first step…", in: rect, into: &buf)
       return
     }
-    // Legend: "● total 1.234", wrapped over at most two lines; lr at the end.
-    var items: [[Span]] = present.map { i, key in
-      let v = m.series[key]?.latest.map(NumberFormat.compact) ?? "–"
-      return [Span(String(buf.glyphs.bullet), .role(.series(i))), Span(" \(key.label) ", .role(.dim)),
-              Span(v, .role(.text))]
+    // Legend: "● total 1.234" over at most two lines (short labels when the long ones do not fit); lr last.
+    func legend(short: Bool) -> [[Span]] {
+      var items: [[Span]] = present.map { i, key in
+        let v = m.series[key]?.latest.map(NumberFormat.compact) ?? "–"
+        return [Span(String(buf.glyphs.bullet), .role(.series(i))), Span(" \(short ? key.shortLabel : key.label) ", .role(.dim)),
+                Span(v, .role(.text))]
+      }
+      if let lr = m.lr { items.append([Span("lr ", .role(.dim)), Span(NumberFormat.compact(lr), .role(.text))]) }
+      return items
     }
-    if let lr = m.lr { items.append([Span("lr ", .role(.dim)), Span(NumberFormat.compact(lr), .role(.text))]) }
+    func rowsNeeded(_ items: [[Span]]) -> Int {
+      var rows = 1, x = 0
+      for item in items {
+        let w = item.reduce(0) { $0 + $1.text.count }
+        if x > 0, x + w > rect.width { rows += 1; x = 0 }
+        x += w + 2
+      }
+      return rows
+    }
+    let maxRows = rect.height >= 8 ? 2 : 1
+    var items = legend(short: false)
+    if rowsNeeded(items) > maxRows { items = legend(short: true) }
     var y = rect.y, x = rect.x, legendRows = 1
     for item in items {
       let w = item.reduce(0) { $0 + $1.text.count }
       if x > rect.x, x + w > rect.maxX {
-        guard legendRows < 2, rect.height >= 8 else { break }
+        guard legendRows < maxRows else { break }
         legendRows += 1; y += 1; x = rect.x
       }
       x += buf.spans(item, x: x, y: y, maxWidth: rect.maxX - x) + 2

@@ -28,6 +28,8 @@ public struct ViewState: Sendable {
   public var pendingPause: Bool? = nil
   /// A proxy switch the trainer has not confirmed yet.
   public var pendingProxy: String? = nil
+  /// When the oldest unconfirmed request was sent.
+  public var pendingSince: Double? = nil
   /// When the user confirmed quitting (we then wait for the trainer to finish, up to a grace period).
   public var quittingSince: Double? = nil
   /// Set by Ctrl-L; the backend clears the terminal before the next frame.
