@@ -57,7 +57,8 @@ final class LayoutTests: XCTestCase {
     let b = Fixture.render(Fixture.busyUI(), width: 80, height: 24)
     let text = b.renderText()
     for p in PaneID.allCases { XCTAssertTrue(text.contains("\(p.rawValue) \(p.title)"), "title of \(p)\n\(text)") }
-    XCTAssertTrue(text.contains("total"), "loss legend")
+    XCTAssertTrue(text.contains("tot "), "loss legend (short labels at 80 columns)")
+    XCTAssertTrue(text.contains("rank ") && text.contains("lr "), "every loss term fits in the legend")
     XCTAssertTrue(text.contains("concordant"), "pairs summary")
     XCTAssertTrue(text.contains("4 landmarks"), "landmark header")
     XCTAssertTrue(text.contains("Kendall τ vs GT"), "τ headline")
