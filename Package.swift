@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "Supernet", dependencies: ["Common", "Engine", "Search"], swiftSettings: fast),
     .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet"], exclude: ["Proxies"], swiftSettings: fast),
     .target(name: "Training", dependencies: ["Common", "Engine", "Data", "Search", "Supernet", "Ranking"], swiftSettings: fast),
-    .target(name: "Monitor", dependencies: ["Training", "CNcurses"]),
+    .target(name: "Monitor", dependencies: ["Common", "Training", "CNcurses"], swiftSettings: fast),
     .executableTarget(name: "rdnas", dependencies: [
       "Common", "Engine", "Data", "Search", "Supernet", "Ranking", "Training", "Monitor",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

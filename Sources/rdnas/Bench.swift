@@ -2,6 +2,7 @@ import ArgumentParser
 import Common
 import Engine
 import Foundation
+import Search
 import Supernet
 
 /// Engine micro-benchmarks with the same definitions as bench/peer_resnet20.py, one line per figure.
@@ -10,10 +11,18 @@ struct Bench: ParsableCommand {
     abstract: "Time engine kernels: 3x3 conv fwd+bwd and a ResNet-20 training step (batch 64, 32x32).")
 
   @Option(help: "Repetitions after 3 warm-up runs.") var reps = 20
+  @Option(help: "What to time: engine | nb201 | resnet.") var what = "engine"
+  @Option(help: "Batch size (supernet steps).") var batch = 64
+  @Option(help: "Rank pairs per step (resnet sandwich).") var pairs = 0
   @OptionGroup var compute: ComputeOptions
 
   func run() throws {
     compute.apply()
+    switch what {
+    case "nb201": return try supernetStep(nb201: true)
+    case "resnet": return try supernetStep(nb201: false)
+    default: break
+    }
     var rng = RandomSource(seed: 0)
     func gaussian(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextGaussian() } }
 
@@ -37,6 +46,58 @@ struct Bench: ParsableCommand {
       opt.step(lr: 0.1)
     }
     report("resnet20_step", rmin, rmed)
+  }
+
+  /// The peer's step definitions (`../shared/tools/peer_torch.py`): NB201 SPOS (one uniform path, C=16,
+  /// N=5) and the elastic CIFAR ResNet sandwich (max + min + 2 random with KD), random 32×32 input.
+  func supernetStep(nb201: Bool) throws {
+    var rng = RandomSource(seed: 0)
+    let x = Tensor(shape: Shape(batch, 3, 32, 32), values: (0..<(batch * 3 * 32 * 32)).map { _ in rng.nextGaussian() })
+    let y = (0..<batch).map { _ in Int32(rng.next() % 10) }
+    let space: any SearchSpace
+    let net: Supernet
+    var cfg = SGD.Config()
+    if nb201 {
+      let s = NB201Space()
+      space = s
+      net = NB201Supernet(space: s, seed: 1)
+      cfg.weightDecay = 5e-4; cfg.nesterov = true
+    } else {
+      // The peer's elastic ResNet: 3 stages of 16/32/64 with max depth 5, widths rounded to 8.
+      var c = ResNetSpace.Config()
+      c.baseChannels = [16, 32, 64]; c.maxDepths = [5, 5, 5]; c.strides = [1, 2, 2]; c.channelDivisor = 8
+      c.widthCodesPerStage = Array(repeating: [1, 2, 3, 4, 5, 6, 7], count: 3)
+      let s = try ResNetSpace(config: c)
+      space = s
+      net = ResNetSupernet(space: s, seed: 1)
+    }
+    let opt = SGD(store: net.store, config: cfg)
+    let paths = nb201 ? 1 : 4
+    let (mn, md) = try timed(reps) {
+      if nb201 {
+        let t = Tape(training: true)
+        try t.backward(t.crossEntropy(net.logits(t, x, arch: space.sample(using: &rng)), labels: y))
+      } else {
+        let t = Tape(training: true)
+        let z = net.logits(t, x, arch: space.largest)
+        try t.backward(t.crossEntropy(z, labels: y))
+        let soft = softmaxRows(z.data, rows: batch, classes: 10)
+        for arch in [space.smallest, space.sample(using: &rng), space.sample(using: &rng)] {
+          let s = Tape(training: true)
+          try s.backward(s.softCrossEntropy(net.logits(s, x, arch: arch), target: soft))
+        }
+        for _ in 0..<pairs {
+          let s = Tape(training: true)
+          let la = s.crossEntropy(net.logits(s, x, arch: space.sample(using: &rng)), labels: y)
+          let lb = s.crossEntropy(net.logits(s, x, arch: space.sample(using: &rng)), labels: y)
+          try s.backward(s.relu(s.subtract(lb, s.stopGradient(la))))
+        }
+      }
+      opt.step(lr: 0.025)
+    }
+    let images = Double(batch * paths)
+    print(String(format: "%@ threads=%d batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
+                 DNNL.threads, batch, pairs, mn, md, images / md * 1000))
   }
 
   func report(_ name: String, _ mn: Double, _ md: Double) {

@@ -24,9 +24,14 @@ public struct RunData {
     config.resnet.outerActivationHasParameter = config.activation == .prelu
     let split = trainValidationSplit(count: full.count, validation: min(config.validationSize, full.count / 2),
                                      seed: config.seed)
-    var trainIdx = split.train
+    // Both lists are sorted by index, and ImageFolder datasets are sorted by class: shuffle them (seeded)
+    // so that `--train-limit` and any prefix of the validation split (landmark evaluation, `eval --images`)
+    // are class-balanced random subsets, not the first classes.
+    var rng = RandomSource(seed: config.seed ^ 0xD1CE)
+    var trainIdx = seededPermutation(count: split.train.count, using: &rng).map { split.train[$0] }
     if let limit = config.trainLimit { trainIdx = Array(trainIdx.prefix(limit)) }
-    return RunData(train: full.subset(trainIdx), validation: full.subset(split.validation),
+    let valIdx = seededPermutation(count: split.validation.count, using: &rng).map { split.validation[$0] }
+    return RunData(train: full.subset(trainIdx.sorted()), validation: full.subset(valIdx),
                    normalization: Normalization.named(config.dataset) ?? .fromData(full))
   }
 
