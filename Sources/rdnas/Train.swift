@@ -49,7 +49,7 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Landmark architectures for live rank correlation.") var landmarks = 50
   @Option(help: "Evaluate landmarks every N epochs.") var evalEvery = 1
   @Option(help: "Validation images used for landmark evaluation.") var evalImages = 1000
-  @Option(help: "Log every N steps.") var logEvery = 10
+  @Option(help: "Log every N steps (default: 1 with the monitor, 10 headless).") var logEvery: Int?
 
   func makeConfig(threads: Int?) throws -> TrainingConfig {
     var c = TrainingConfig()
@@ -81,26 +81,36 @@ struct TrainOptions: ParsableArguments {
     c.rank.symmetric = symmetric; c.rank.minDistance = minDistance; c.rank.weightedDistance = weightedDistance
     c.rank.groundTruth = gt; c.rank.groundTruthColumn = gtColumn; c.rank.landmarks = landmarks
     c.rank.evalEveryEpochs = evalEvery; c.rank.evalImages = evalImages
-    c.logEvery = logEvery
+    c.logEvery = logEvery ?? 10
     return c
   }
 }
 
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a weight-sharing supernet (headless; the monitor arrives with --headless off later).")
+    abstract: "Train a weight-sharing supernet, watched live in the terminal monitor (or --headless).")
 
   @OptionGroup var options: TrainOptions
   @Flag(help: "Continue the run in <runs-dir>/<name> from its last checkpoint.") var resume = false
-  @Flag(help: "No terminal UI: a progress line per logged step.") var headless = false
+  @Flag(help: "No terminal UI: a progress line per logged step (attach later with `rdnas monitor`).") var headless = false
+  @OptionGroup var ui: UIFlags
   @OptionGroup var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
       compute.apply()
-      let config = try options.makeConfig(threads: compute.threads)
+      var config = try options.makeConfig(threads: compute.threads)
+      if !headless {
+        if options.logEvery == nil { config.logEvery = 1 }
+        // Fail before any work when there is no usable terminal.
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb", isatty(STDOUT_FILENO) != 0 else {
+          throw RDNASError.badInput("no usable terminal (TERM=\(term.isEmpty ? "unset" : term)); use --headless")
+        }
+        _ = try ui.loadTheme()
+      }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config))
-      try runHeadless(trainer)
+      if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
     }
   }
 }

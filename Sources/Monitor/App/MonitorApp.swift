@@ -19,6 +19,8 @@ public final class MonitorApp {
   public var maxEventsPerFrame = 20_000
   /// The UI state, readable after `run` returns (e.g. to print a summary).
   public private(set) var ui: MonitorUI
+  /// Frames drawn and the time spent drawing them (for profiling the UI's own cost).
+  public private(set) var renderStats = (frames: 0, seconds: 0.0, keys: 0)
 
   public init(theme: Theme, options: UIOptions = UIOptions(), framesPerSecond: Double = 10,
               model: MonitorModel = MonitorModel()) {
@@ -67,8 +69,11 @@ public final class MonitorApp {
       let (w, h) = backend.size
       if now >= nextFrame || buffer.width != w || buffer.height != h || ui.view.forceRedraw {
         if buffer.width != w || buffer.height != h { buffer = ScreenBuffer(width: w, height: h) }
+        let r0 = Date()
         ui.render(into: &buffer, theme: theme, now: now)
         backend.present(buffer, theme: theme, force: ui.view.forceRedraw)
+        renderStats.frames += 1
+        renderStats.seconds += Date().timeIntervalSince(r0)
         ui.view.forceRedraw = false
         nextFrame = now + frame
       }
@@ -76,6 +81,7 @@ public final class MonitorApp {
       let waitMs = Int32(max(0, min(frame, nextFrame - Date().timeIntervalSince1970)) * 1000)
       var key = backend.readKey(timeoutMs: waitMs)
       while let k = key {
+        renderStats.keys += 1
         let outcome = ui.handle(k, now: Date().timeIntervalSince1970, screen: backend.size)
         for c in outcome.commands {
           if case .stop = c { stopSent = true }

@@ -7,6 +7,8 @@ extension Trainer {
   /// Trains until the last epoch or a stop command; returns normally in both cases (a failure throws,
   /// after emitting `.failed` and trying to save what is there).
   public func run() throws {
+    // OpenMP's thread count is per calling thread: set it on the thread that trains (often not main).
+    if let n = config.threads { DNNL.setThreads(n) }
     runStart = Date()
     stepsAtStart = state.step
     emit(.started(RunInfo(name: config.name, space: space.name, strategy: config.strategy.rawValue,
@@ -46,6 +48,7 @@ extension Trainer {
   /// Applies pending commands; blocks while paused (still applying commands). True means stop now.
   func handleCommands() throws -> Bool {
     while true {
+      for c in control?.poll() ?? [] { commands.send(c) }
       for c in commands.drain() {
         switch c {
         case .pause:

@@ -26,6 +26,7 @@ public final class Trainer: @unchecked Sendable {
   public internal(set) var state: TrainerState
   var sinks: [(TrainerEvent) -> Void] = []
   var paused = false
+  var control: ControlChannel.Reader?
   var runStart = Date()
   var stepsAtStart = 0
 
@@ -87,6 +88,7 @@ public final class Trainer: @unchecked Sendable {
     }
     try folder.create(config: config, resuming: resume)
     landmarks = try LandmarkTracker(trainer: self)
+    control = ControlChannel.Reader(runFolder: folder.path)
   }
 
   /// Receives every event (called on the training thread; hand off quickly).

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Commands from a detached monitor to a running trainer through the run folder: `control.jsonl`, one
+/// JSON-encoded `TrainerCommand` per line, appended by `rdnas monitor` and polled by the trainer at step
+/// boundaries. A plain append-only file (not a FIFO) never blocks either side, survives either process
+/// restarting, and keeps a record of what was asked. The trainer starts reading at the file's end, so
+/// commands from an earlier session are not replayed.
+public enum ControlChannel {
+  public static func send(_ command: TrainerCommand, runFolder: String) throws {
+    let path = RunFolder(path: runFolder).controlPath
+    let line = String(decoding: try JSONEncoder().encode(command), as: UTF8.self) + "\n"
+    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+    defer { close(fd) }
+    _ = line.withCString { write(fd, $0, strlen($0)) }
+  }
+
+  /// Polls the control file for complete new lines.
+  public final class Reader: @unchecked Sendable {
+    let path: String
+    var offset: UInt64
+    var partial = Data()
+
+    public init(runFolder: String) {
+      path = RunFolder(path: runFolder).controlPath
+      offset = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
+    }
+
+    public func poll() -> [TrainerCommand] {
+      guard let h = FileHandle(forReadingAtPath: path) else { return [] }
+      defer { try? h.close() }
+      guard (try? h.seek(toOffset: offset)) != nil, let data = try? h.readToEnd(), !data.isEmpty else { return [] }
+      offset += UInt64(data.count)
+      partial.append(data)
+      var out: [TrainerCommand] = []
+      while let nl = partial.firstIndex(of: 0x0A) {
+        let line = partial[partial.startIndex..<nl]
+        partial = Data(partial[(nl + 1)...])
+        if let c = try? JSONDecoder().decode(TrainerCommand.self, from: Data(line)) { out.append(c) }
+      }
+      return out
+    }
+  }
+}
