@@ -22,7 +22,7 @@ let package = Package(
     .target(name: "Data", dependencies: ["Common", "CTurboJPEG", "CZlib"], swiftSettings: fast),
     .target(name: "Search", dependencies: ["Common"]),
     .target(name: "Supernet", dependencies: ["Common", "Engine", "Search"], swiftSettings: fast),
-    .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet"], exclude: ["Proxies"], swiftSettings: fast),
+    .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet"], swiftSettings: fast),
     .target(name: "Training", dependencies: ["Common", "Engine", "Data", "Search", "Supernet", "Ranking"], swiftSettings: fast),
     .target(name: "Monitor", dependencies: ["Common", "Training", "CNcurses"], swiftSettings: fast),
     .executableTarget(name: "rdnas", dependencies: [
