@@ -4,7 +4,7 @@ import XCTest
 
 @testable import Ranking
 
-final class ProxyCostTests: XCTestCase {
+final class ProxyCostTests: ProxyTestCase {
   func testFLOPsAndParamsEqualTheSpaceFormulas() throws {
     let nb201 = NB201Space()
     let resnet = ResNetSpace()

@@ -6,7 +6,7 @@ import XCTest
 
 @testable import Ranking
 
-final class ProxyGradientTests: XCTestCase {
+final class ProxyGradientTests: ProxyTestCase {
   let w: [Float] = [0.5, -1, 0.25, 2, -0.75, 1, 0.3, -0.2, 0.1, -0.4, 0.8, 0.6]  // 3 classes × 4 features
   let b: [Float] = [0.1, -0.2, 0.05]
   let x: [Float] = [1, -2, 0.5, 3, -1, 2, 1.5, 0.25, 0.7, 0.1, -0.3, 2]  // 3 samples × 4 features

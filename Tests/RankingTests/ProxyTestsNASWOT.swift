@@ -6,7 +6,7 @@ import XCTest
 
 @testable import Ranking
 
-final class ProxyNASWOTTests: XCTestCase {
+final class ProxyNASWOTTests: ProxyTestCase {
   /// Codes 1010 and 1100 agree on 2 of 4 units: K = [[4, 2], [2, 4]], det = 12.
   func testHandBuiltBatchOfTwo() throws {
     let net = try ProxyTinyLinearNet(features: 4, classes: 2, weights: [Float](repeating: 0.1, count: 8), bias: [0, 0])

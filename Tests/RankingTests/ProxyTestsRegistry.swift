@@ -5,7 +5,7 @@ import XCTest
 
 @testable import Ranking
 
-final class ProxyRegistryTests: XCTestCase {
+final class ProxyRegistryTests: ProxyTestCase {
   func testEveryNameMakesItsProxy() throws {
     for name in ZeroCostProxies.names {
       XCTAssertEqual(try ZeroCostProxies.make(name: name).name, name)
@@ -73,6 +73,18 @@ final class ProxyRegistryTests: XCTestCase {
     proxyAssertBadInput("architecture 2 of 2") {
       _ = try ProxyScorer(proxies: [FLOPsProxy()], space: space, batch: nil, seed: 0)
         .score([space.largest, Encoding(digits: [9])])
+    }
+  }
+
+  /// Every proxy runs on the ResNet space (residual blocks, projection shortcuts) and gives a finite value.
+  func testResNetSpaceScoresFinite() throws {
+    let space = ResNetSpace()
+    let batch = try ProxyBatch.gaussian(count: 4, channels: 3, size: 8, classes: 10, seed: 2)
+    let proxies: [any ZeroCostProxy] = [FLOPsProxy(), ParamsProxy(), ZenScore(batchSize: 2, resolution: 8),
+                                        SynFlow(resolution: 8), NASWOT(), GradNorm(), SNIP()]
+    for proxy in proxies {
+      let value = try proxy.score(arch: space.smallest, space: space, batch: batch, seed: 1)
+      XCTAssertTrue(value.isFinite && value != ZeroCostProxies.logZero, "\(proxy.name): \(value)")
     }
   }
 }

@@ -6,6 +6,23 @@ import XCTest
 
 @testable import Ranking
 
+/// Base class of the proxy tests: runs oneDNN on one thread. The test nets are tiny, and with 2 OpenMP
+/// threads on a shared 2-core machine every op can wait a scheduler slice at a barrier (a 0.3 s run took 40 s).
+class ProxyTestCase: XCTestCase {
+  private var savedThreads = 1
+
+  override func setUp() {
+    super.setUp()
+    savedThreads = DNNL.threads
+    DNNL.setThreads(1)
+  }
+
+  override func tearDown() {
+    DNNL.setThreads(savedThreads)
+    super.tearDown()
+  }
+}
+
 /// A one-layer net for hand-derived proxy values: features = relu(x) on [n, f, 1, 1] inputs, logits =
 /// W·GAP(features) + b. Its `space` only supplies the input geometry (f channels, side 1) and class count.
 final class ProxyTinyLinearNet: Supernet {

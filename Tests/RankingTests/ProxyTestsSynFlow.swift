@@ -7,7 +7,7 @@ import XCTest
 
 @testable import Ranking
 
-final class ProxySynFlowTests: XCTestCase {
+final class ProxySynFlowTests: ProxyTestCase {
   /// One linear layer on an all-ones input: ∂R/∂W_kj = 1, so SynFlow = Σ|W| (the bias gets no credit).
   func testHandValueOnALinearLayer() throws {
     let w: [Float] = [0.5, -2, 1.5, -0.25, 3, -1]

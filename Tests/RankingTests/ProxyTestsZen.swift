@@ -6,7 +6,7 @@ import XCTest
 
 @testable import Ranking
 
-final class ProxyZenTests: XCTestCase {
+final class ProxyZenTests: ProxyTestCase {
   func testDeterministicForASeed() throws {
     let space = try proxySmallNB201()
     let arch = try space.parse("334131")
