@@ -40,9 +40,14 @@ public struct ProxyScorer {
   public let space: any SearchSpace
   public let batch: ProxyBatch?
   public let seed: UInt64
+  /// oneDNN's thread count while scoring (restored afterwards); nil keeps the current one. Measured on the
+  /// shared 2-core machine: with another process busy, 2 threads made NB201 proxies 50–150× slower than 1
+  /// (every small op waits at an OpenMP barrier for a descheduled thread), so 1 is the safe choice there.
+  public var threads: Int?
 
   /// Throws `badInput` when a data-dependent proxy is given no batch, or a name repeats.
-  public init(proxies: [any ZeroCostProxy], space: any SearchSpace, batch: ProxyBatch?, seed: UInt64) throws {
+  public init(proxies: [any ZeroCostProxy], space: any SearchSpace, batch: ProxyBatch?, seed: UInt64,
+              threads: Int? = nil) throws {
     if batch == nil, let p = proxies.first(where: { $0.isDataDependent }) {
       throw RDNASError.badInput("proxy '\(p.name)' needs an input batch (a dataset)")
     }
@@ -54,6 +59,7 @@ public struct ProxyScorer {
     self.space = space
     self.batch = batch
     self.seed = seed
+    self.threads = threads
   }
 
   /// Every encoding is validated first (the error names its position in the list); a proxy's failure on
@@ -65,6 +71,9 @@ public struct ProxyScorer {
         throw RDNASError.badInput("architecture \(i + 1) of \(archs.count): \(e.description)")
       }
     }
+    let savedThreads = DNNL.threads
+    if let threads { DNNL.setThreads(threads) }
+    defer { if threads != nil { DNNL.setThreads(savedThreads) } }
     var values: [String: [Double]] = [:]
     var seconds: [String: Double] = [:]
     for proxy in proxies {
