@@ -1,8 +1,100 @@
+import ArgumentParser
 import Common
+import Foundation
+import Data
+import Engine
+import Ranking
 import Search
 import Training
 
-/// Wires the zero-cost proxies into the trainer's prior cache (FLOPs/params are built in).
+/// Wires the zero-cost proxies into the trainer's prior cache (FLOPs/params are built in). Data-dependent
+/// proxies get one fixed batch of the run's training data (seeded), so a prior never changes within a run.
 enum ProxyScoring {
-  static func scorer(config: TrainingConfig) -> PriorCache.Scorer? { nil }
+  static func scorer(config: TrainingConfig) -> PriorCache.Scorer? {
+    var cfg = config
+    let seed = config.seed
+    var batch: ProxyBatch?
+    var loaded = false
+    return { name, arch in
+      let proxy = try ZeroCostProxies.make(name: name)
+      if proxy.isDataDependent, !loaded {
+        loaded = true
+        batch = try proxyBatch(config: &cfg, count: 64, seed: seed)
+      }
+      return try proxy.score(arch: arch, space: try cfg.makeSpace(), batch: batch, seed: seed)
+    }
+  }
+
+  /// `count` training images of the run's dataset (normalised like training) as a proxy batch.
+  static func proxyBatch(config: inout TrainingConfig, count: Int, seed: UInt64) throws -> ProxyBatch {
+    let data = try RunData.load(&config)
+    let loader = try BatchLoader(dataset: data.train, batchSize: count, shuffle: true, dropLast: false,
+                                 augmentation: .none, normalization: data.normalization, seed: seed)
+    guard let b = loader.epoch(0).makeIterator().next() else {
+      throw RDNASError.badInput("no training images for a proxy batch")
+    }
+    return try ProxyBatch(shape: Shape(b.count, b.channels, b.height, b.width), values: b.x, labels: b.y)
+  }
+}
+
+struct Proxy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Score architectures with zero-cost proxies (flops, params, zen, synflow, naswot, gradnorm, snip).",
+    discussion: "Writes a CSV (arch + one column per proxy) or, with a .json --out, one competition-format JSON per proxy.")
+
+  @OptionGroup var options: TrainOptions
+  @Option(help: "Comma-separated proxies.") var proxies = "flops,params,synflow"
+  @Option(help: "Candidates JSON to score.") var archs: String?
+  @Flag(help: "Score every architecture of the space (nb201: all 15,625 cells).") var all = false
+  @Option(help: "Images in the batch of data-dependent proxies.") var batchImages = 64
+  @Option(help: "Output file (.csv, or .json for a single proxy).") var out: String
+  @OptionGroup var compute: ComputeOptions
+
+  func run() throws {
+    try runReportingErrors {
+      compute.apply()
+      var config = try options.makeConfig(threads: compute.threads)
+      let list = try ZeroCostProxies.make(list: proxies)
+      let needsData = list.contains { $0.isDataDependent }
+      let batch = needsData ? try ProxyScoring.proxyBatch(config: &config, count: batchImages, seed: config.seed) : nil
+      if !needsData { _ = try? RunData.load(&config) }  // input shape and classes of the dataset, when present
+      let space = try config.makeSpace()
+      var keys: [String] = [], archList: [Encoding] = []
+      if all {
+        guard let nb = space as? NB201Space else { throw RDNASError.badInput("--all enumerates the nb201 space only") }
+        archList = nb.enumerateAll()
+        keys = archList.indices.map { "arch\($0 + 1)" }
+      } else if let archs {
+        let (table, parsed) = try Candidates.load(path: archs, space: space)
+        keys = table.keys
+        archList = parsed
+      } else {
+        throw RDNASError.badInput("give --archs FILE or --all")
+      }
+      let scorer = try ProxyScorer(proxies: list, space: space, batch: batch, seed: config.seed)
+      let progress = ProgressLine(total: archList.count * list.count, label: "proxy")
+      var done = 0
+      let scores = try scorer.score(archList) { p in
+        done += 1
+        progress.update(done, "\(p.proxy)")
+      }
+      if out.hasSuffix(".json") {
+        guard list.count == 1 else { throw RDNASError.badInput("a .json output holds one proxy; use .csv for several") }
+        let v = scores.values[list[0].name]!
+        let entries = archList.indices.map { ScoreEntry(key: keys[$0], arch: space.format(archList[$0]), score: v[$0]) }
+        try ScoreTable(entries: entries, source: out).writeCompetitionJSON(path: out)
+      } else {
+        var text = "key,arch," + list.map(\.name).joined(separator: ",") + "\n"
+        for i in archList.indices {
+          text += "\(keys[i]),\(space.format(archList[i])),"
+            + list.map { String(scores.values[$0.name]![i]) }.joined(separator: ",") + "\n"
+        }
+        try AtomicFileWriter.write(Data(text.utf8), to: out)
+      }
+      for p in list {
+        FileHandle.standardError.write(Data(String(format: "%@: %.1f archs/s\n", p.name, scores.rate(p.name)).utf8))
+      }
+      print("wrote \(archList.count) architectures × \(list.count) proxies to \(out)")
+    }
+  }
 }

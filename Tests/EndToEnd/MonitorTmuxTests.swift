@@ -1,0 +1,139 @@
+import XCTest
+import Foundation
+import Training
+
+/// The monitor in a real terminal under tmux: panes, pause, proxy switch, checkpoint, help, resize, quit,
+/// NO_COLOR, a too-small terminal, and attaching to a headless run.
+final class MonitorTmuxTests: XCTestCase {
+  var runs = ""
+
+  override func setUpWithError() throws {
+    guard TmuxSession.available else { throw XCTSkip("tmux is not installed") }
+    guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") else { throw XCTSkip("no Fashion-MNIST") }
+    runs = FileManager.default.temporaryDirectory.appendingPathComponent("rdnas-ui-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+  }
+
+  override func tearDown() { try? FileManager.default.removeItem(atPath: runs) }
+
+  /// A small but long-running supernet job (so the UI can be exercised while it trains).
+  func trainCommand(_ name: String, extra: String = "") throws -> String {
+    "cd \(repositoryRoot) && \(try rdnasBinary()) train --name \(name) --runs-dir \(runs) --space nb201 --nb201-c 4 "
+      + "--nb201-n 1 --strategy spos --paths 1 --train-limit 640 --validation-size 200 --batch-size 32 --epochs 5000 "
+      + "--proxy flops --pairs 1 --landmarks 6 --eval-images 64 --threads 1 \(extra)"
+  }
+
+  func testLiveMonitorKeysResizeAndQuit() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("ui")))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    let s = tmux.screen()
+    for title in ["Loss curves", "Sampled subnets", "Rank-loss pairs", "Landmarks", "Rank correlation"] {
+      XCTAssertTrue(s.contains(title), "pane \(title) missing:\n\(s)")
+    }
+    tmux.keys("p")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("PAUSED") }, tmux.screen())
+    tmux.keys("g")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("proxy params") }, tmux.screen())
+    tmux.keys("s")
+    let ckpt = runs + "/ui/checkpoints/last.safetensors"
+    let deadline = Date().addingTimeInterval(15)
+    while !FileManager.default.fileExists(atPath: ckpt) && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+    XCTAssertNoThrow(try Checkpoint.load(path: ckpt))
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("checkpoint") }, tmux.screen())
+    tmux.keys("?")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("pause / resume training") }, tmux.screen())
+    tmux.keys("Escape")
+    tmux.keys("p")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("RUNNING") }, tmux.screen())
+    tmux.resize(80, 24)
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Loss curves") && $0.split(separator: "\n").count <= 24 }, tmux.screen())
+    tmux.resize(50, 12)
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("too small") }, tmux.screen())
+    tmux.resize(100, 30)
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Loss curves") }, tmux.screen())
+    tmux.keys("q")
+    XCTAssertTrue(tmux.waitFor(10) { $0.lowercased().contains("save") }, tmux.screen())
+    tmux.keys("y")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=0") }, tmux.screen())
+    // The terminal is restored: the shell's output is on a normal screen, no pane borders left.
+    XCTAssertFalse(tmux.screen().contains("Loss curves"), tmux.screen())
+    let log = try String(contentsOfFile: runs + "/ui/metrics.jsonl", encoding: .utf8)
+    XCTAssertTrue(log.contains("guidance proxy is now params"))
+    XCTAssertTrue(log.contains("\"paused\":true"))
+  }
+
+  func testNoColorHasNoColourCodes() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("mono"),
+                                         environment: ["NO_COLOR": "1"]))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") }, tmux.screen())
+    let coloured = tmux.screen(colour: true)
+    // Attributes (bold, dim, default colours 39/49) are fine; any real colour code is not.
+    let colourCode = try NSRegularExpression(pattern: "\u{1B}\\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5|48;5|38;2|48;2)[;m]")
+    let hits = colourCode.numberOfMatches(in: coloured, range: NSRange(coloured.startIndex..., in: coloured))
+    XCTAssertEqual(hits, 0, coloured)
+    let plain = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("colour")))
+    defer { plain.close() }
+    XCTAssertTrue(plain.waitFor { $0.contains("RUNNING") }, plain.screen())
+    let withColour = plain.screen(colour: true)
+    XCTAssertGreaterThan(colourCode.numberOfMatches(in: withColour, range: NSRange(withColour.startIndex..., in: withColour)), 0,
+                         "the same check must see colours without NO_COLOR")
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
+  func testSIGHUPSavesACheckpointThatResumes() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup")))
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    tmux.close()  // the terminal goes away: the process gets SIGHUP
+    let ckpt = runs + "/hup/checkpoints/last.safetensors"
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: ckpt) && Date() < deadline { Thread.sleep(forTimeInterval: 0.25) }
+    let loaded = try Checkpoint.load(path: ckpt)
+    XCTAssertGreaterThan(loaded.state?.step ?? 0, 0)
+  }
+
+  func testBadTerminalAndThemeGiveClearErrors() throws {
+    var env = ProcessInfo.processInfo.environment
+    env["TERM"] = nil
+    let (status, out) = try runRDNAS(["train", "--name", "x", "--runs-dir", runs], environment: env)
+    XCTAssertEqual(status, 2)
+    XCTAssertTrue(out.contains("--headless"), out)
+    let tmux = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("theme", extra: "--theme nosuch")))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor(30) { $0.contains("EXIT=2") }, tmux.screen())
+    XCTAssertTrue(tmux.screen().contains("nosuch"), tmux.screen())
+    XCTAssertTrue(tmux.screen().contains("default"), "lists the available themes: \(tmux.screen())")
+  }
+
+  func testAttachToHeadlessRunAndPauseIt() throws {
+    let headless = Process()
+    headless.executableURL = URL(fileURLWithPath: "/bin/sh")
+    // `exec` so that terminate() reaches the trainer itself (SIGTERM: save and stop), not a shell.
+    headless.arguments = ["-c", try trainCommand("bg", extra: "--headless").replacingOccurrences(of: "&& ", with: "&& exec ")
+                          + " 2>/dev/null"]
+    try headless.run()
+    defer { headless.terminate(); headless.waitUntilExit() }
+    let metrics = runs + "/bg/metrics.jsonl"
+    let deadline = Date().addingTimeInterval(60)
+    while ((try? String(contentsOfFile: metrics, encoding: .utf8))?.contains("\"type\":\"step\"") ?? false) == false,
+          Date() < deadline { Thread.sleep(forTimeInterval: 0.25) }
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30,
+                                         command: "cd \(repositoryRoot) && \(try rdnasBinary()) monitor \(runs)/bg"))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("Loss curves") && $0.contains("step") }, tmux.screen())
+    tmux.keys("p")
+    let pauseDeadline = Date().addingTimeInterval(30)
+    var paused = false
+    while !paused && Date() < pauseDeadline {
+      paused = (try? String(contentsOfFile: metrics, encoding: .utf8))?.contains("\"paused\":true") ?? false
+      Thread.sleep(forTimeInterval: 0.25)
+    }
+    XCTAssertTrue(paused, "the headless trainer logged the pause; screen:\n\(tmux.screen())")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("PAUSED") }, tmux.screen())
+    tmux.keys("q")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("EXIT=0") }, tmux.screen())
+    XCTAssertTrue(headless.isRunning, "detaching must not stop the trainer")
+  }
+}
