@@ -65,7 +65,7 @@ final class MonitorTmuxTests: XCTestCase {
 
   func testNoColorHasNoColourCodes() throws {
     let tmux = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("mono"),
-                                         environment: ["NO_COLOR": "1"]))
+                                         environment: ["NO_COLOR": "1", "TERM": "xterm-256color"]))
     defer { tmux.close() }
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") }, tmux.screen())
     let coloured = tmux.screen(colour: true)
@@ -73,12 +73,13 @@ final class MonitorTmuxTests: XCTestCase {
     let colourCode = try NSRegularExpression(pattern: "\u{1B}\\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5|48;5|38;2|48;2)[;m]")
     let hits = colourCode.numberOfMatches(in: coloured, range: NSRange(coloured.startIndex..., in: coloured))
     XCTAssertEqual(hits, 0, coloured)
-    let plain = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("colour")))
+    let plain = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("colour"),
+                                          environment: ["TERM": "xterm-256color"]))
     defer { plain.close() }
     XCTAssertTrue(plain.waitFor { $0.contains("RUNNING") }, plain.screen())
     let withColour = plain.screen(colour: true)
     XCTAssertGreaterThan(colourCode.numberOfMatches(in: withColour, range: NSRange(withColour.startIndex..., in: withColour)), 0,
-                         "the same check must see colours without NO_COLOR")
+                         "the same check must see colours without NO_COLOR:\n\(withColour)")
     tmux.keys("q"); tmux.keys("n")
     XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
   }
