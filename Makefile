@@ -50,8 +50,13 @@ test: deps data
 	if [ -n "$$n" ]; then echo "$$((n - f - s)) passed, $$f failed, $$s skipped"; fi; \
 	exit $$status
 
+## The main job: the monitor on a resnet supernet trained on Fashion-MNIST with the reference's winning
+## recipe (sandwich + FLOPs-guided ranking distillation, warm-up λ, PReLU outer activation).
+RUN_NAME ?= resnet-rd-$(shell date +%Y%m%d-%H%M%S)
 run: build data
-	$(RELEASE) demo $(RUN_ARGS)
+	$(RELEASE) train --name $(RUN_NAME) --space resnet --activation prelu --strategy sandwich --paths 4 \
+	  --proxy flops --pairs 2 --lambda-schedule warmup --min-distance 33 --dataset fashion-mnist \
+	  --epochs 5 --landmarks 20 --eval-images 1000 $(RUN_ARGS)
 
 bench: build data
 	bash bench/run.sh
