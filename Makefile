@@ -56,7 +56,7 @@ RUN_NAME ?= resnet-rd-$(shell date +%Y%m%d-%H%M%S)
 run: build data
 	$(RELEASE) train --name $(RUN_NAME) --space resnet --activation prelu --strategy sandwich --paths 4 \
 	  --proxy flops --pairs 2 --lambda-schedule warmup --min-distance 33 --dataset fashion-mnist \
-	  --epochs 5 --landmarks 20 --eval-images 1000 $(RUN_ARGS)
+	  --epochs 5 --landmarks 20 --eval-images 500 --eval-every-steps 100 $(RUN_ARGS)
 
 bench: build data
 	bash bench/run.sh

@@ -48,6 +48,7 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Ground-truth column (NB201: cifar10 | cifar100 | imagenet).") var gtColumn: String?
   @Option(help: "Landmark architectures for live rank correlation.") var landmarks = 50
   @Option(help: "Evaluate landmarks every N epochs.") var evalEvery = 1
+  @Option(help: "Also evaluate landmarks every N steps (0 = epoch ends only).") var evalEverySteps = 0
   @Option(help: "Validation images used for landmark evaluation.") var evalImages = 1000
   @Option(help: "Log every N steps (default: 1 with the monitor, 10 headless).") var logEvery: Int?
 
@@ -80,7 +81,7 @@ struct TrainOptions: ParsableArguments {
     c.rank.proxy = proxy; c.rank.pairs = pairs; c.rank.lambdaMax = lambdaMax; c.rank.margin = margin
     c.rank.symmetric = symmetric; c.rank.minDistance = minDistance; c.rank.weightedDistance = weightedDistance
     c.rank.groundTruth = gt; c.rank.groundTruthColumn = gtColumn; c.rank.landmarks = landmarks
-    c.rank.evalEveryEpochs = evalEvery; c.rank.evalImages = evalImages
+    c.rank.evalEveryEpochs = evalEvery; c.rank.evalImages = evalImages; c.rank.evalEverySteps = evalEverySteps
     c.logEvery = logEvery ?? 10
     return c
   }

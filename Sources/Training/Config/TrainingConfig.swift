@@ -103,6 +103,8 @@ public struct RankLossConfig: Codable, Sendable, Equatable {
   public var groundTruthColumn: String?
   public var landmarks = 50
   public var evalEveryEpochs = 1
+  /// Also evaluate landmarks every N steps (0: only at epoch ends), so the live τ appears early.
+  public var evalEverySteps: Int?
   public var evalImages = 1000
 
   public init() {}

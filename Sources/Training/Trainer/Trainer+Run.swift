@@ -25,6 +25,10 @@ extension Trainer {
           let loss = try step(batch)
           lossSum += loss; count += 1
           state.batchInEpoch = batch.index + 1
+          let every = config.rank.evalEverySteps ?? 0
+          if let lm = landmarks, every > 0, state.step % every == 0 {
+            emit(.evaluation(try lm.evaluate(step: state.step, epoch: state.epoch)))
+          }
         }
         let finished = state.epoch
         state.epoch += 1
