@@ -7,6 +7,8 @@ import Training
 
 /// The foundation's end-to-end check: the engine, the data pipeline and SGD together learn a real task.
 final class FashionMNISTTrainingTests: XCTestCase {
+  /// Small networks: one OpenMP thread is as fast and immune to OpenMP barrier stalls on a busy machine.
+  override func setUp() { DNNL.setThreads(1) }
   func testSmallConvNetLearnsFashionMNIST() throws {
     let dir = DatasetLoader.defaultFashionMNISTDirectory
     guard FileManager.default.fileExists(atPath: dir) else { throw XCTSkip("Fashion-MNIST not installed at \(dir)") }
