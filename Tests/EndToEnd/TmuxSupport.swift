@@ -13,8 +13,9 @@ final class TmuxSession {
   init?(width: Int, height: Int, command: String, environment: [String: String] = [:]) {
     guard TmuxSession.available else { return nil }
     socket = "rdnas-test-\(UUID().uuidString.prefix(8))"
+    // `swift test` runs tests with NO_COLOR=1, which the tmux server would pass on to every pane: start clean.
     let env = environment.map { "export \($0.key)=\($0.value); " }.joined()
-    let wrapped = "\(env)\(command); echo EXIT=$?; sleep 120"
+    let wrapped = "unset NO_COLOR; \(env)\(command); echo EXIT=$?; sleep 120"
     // Not captured: the tmux server forked here inherits the pipe and would hold it open forever.
     _ = TmuxSession.run(["-L", socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", wrapped],
                         capture: false)
