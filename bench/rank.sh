@@ -78,7 +78,7 @@ PY
   $BIN rank "$R/heldout-$p.json" "$GT" --no-plot --json "$R/held-$p.json" > /dev/null
   row "$R/held-$p.json" "proxy $p alone" "–"
 done
-for run in spos rd-$BEST rd-flops; do
+for run in spos $(echo rd-$BEST rd-flops | tr " " "\n" | sort -u); do
   [ -d "$R/$run" ] || continue
   for k in 0 5; do
     $BIN eval --run "$R/$run" --archs "$R/heldout.json" --out "$R/$run-eval-bn$k.json" --images 1000 --bn-recalibrate $k --threads $T 2>> "$R/eval.log"
