@@ -1,0 +1,84 @@
+import XCTest
+import Foundation
+import Training
+
+/// The command-line front end on tiny configurations: standalone training (resumable), eval with shards, split and
+/// merge, init-from a trained largest network, and one-line errors for bad input.
+final class CLITests: XCTestCase {
+  var dir = ""
+
+  override func setUpWithError() throws {
+    guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") else { throw XCTSkip("no Fashion-MNIST") }
+    dir = FileManager.default.temporaryDirectory.appendingPathComponent("rdnas-cli-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  }
+
+  override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+  let tiny = ["--space", "nb201", "--nb201-c", "4", "--nb201-n", "1", "--train-limit", "320", "--validation-size", "200",
+              "--batch-size", "32", "--epochs", "1", "--threads", "1"]
+
+  func json(_ path: String) throws -> [String: [String: Any]] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: [String: Any]]
+  }
+
+  func testStandaloneWritesGroundTruthAndSkipsFinishedCandidatesOnRestart() throws {
+    var (s, out) = try runRDNAS(["sample", "--space", "nb201", "--count", "3", "--out", dir + "/c.json"])
+    XCTAssertEqual(s, 0, out)
+    // A partial file as an interrupted run leaves it: arch2 already trained.
+    try #"{"arch2": {"acc": 0.5, "arch": "\#(try json(dir + "/c.json")["arch2"]!["arch"]!)", "seconds": 1}}"#
+      .write(toFile: dir + "/gt.json.partial.json", atomically: true, encoding: .utf8)
+    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/gt.json"] + tiny)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("resuming: 1 candidates already trained"), out)
+    let gt = try json(dir + "/gt.json")
+    XCTAssertEqual(Set(gt.keys), ["arch1", "arch2", "arch3"])
+    XCTAssertEqual(gt["arch2"]!["acc"] as? Double, 0.5, "the finished candidate was kept, not retrained")
+    for k in ["arch1", "arch3"] { XCTAssertNotNil(gt[k]!["epochs"], "\(k) carries its training record") }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/gt.json.partial.json"))
+  }
+
+  func testEvalShardsSplitMergeAndInitFrom() throws {
+    var (s, out) = try runRDNAS(["train", "--headless", "--name", "sup", "--runs-dir", dir, "--strategy", "spos",
+                                 "--paths", "1"] + tiny)
+    XCTAssertEqual(s, 0, out)
+    (s, out) = try runRDNAS(["sample", "--space", "nb201", "--count", "6", "--out", dir + "/c.json"])
+    XCTAssertEqual(s, 0, out)
+    (s, out) = try runRDNAS(["split", "--archs", dir + "/c.json", "--shards", "2", "--out-dir", dir + "/shards"])
+    XCTAssertEqual(s, 0, out)
+    for i in 0..<2 {
+      (s, out) = try runRDNAS(["eval", "--run", dir + "/sup", "--archs", dir + "/c.json", "--shard", "\(i)/2",
+                               "--out", dir + "/e\(i).json", "--images", "100", "--threads", "1"])
+      XCTAssertEqual(s, 0, out)
+    }
+    (s, out) = try runRDNAS(["merge", dir + "/e0.json", dir + "/e1.json", "--out", dir + "/all.json"])
+    XCTAssertEqual(s, 0, out)
+    XCTAssertEqual(try json(dir + "/all.json").count, 6)
+    // Overlapping shards are an error, not a silent merge.
+    (s, out) = try runRDNAS(["merge", dir + "/e0.json", dir + "/e0.json", "--out", dir + "/dup.json"])
+    XCTAssertEqual(s, 2, out)
+    // --init-from takes a checkpoint of the same space's largest network.
+    (s, out) = try runRDNAS(["train", "--headless", "--name", "warm", "--runs-dir", dir, "--strategy", "spos", "--paths", "1",
+                             "--init-from", dir + "/sup/checkpoints/last.safetensors"] + tiny)
+    XCTAssertEqual(s, 0, out)
+    (s, out) = try runRDNAS(["train", "--headless", "--name", "bad", "--runs-dir", dir, "--init-from", dir + "/c.json"] + tiny)
+    XCTAssertEqual(s, 2, out)
+    XCTAssertTrue(out.contains("safetensors"), out)
+  }
+
+  func testBadInputGivesOneLineErrorsAndExitCode2() throws {
+    let cases: [[String]] = [
+      ["eval", "--run", dir + "/missing", "--archs", "x.json", "--out", dir + "/o.json"],
+      ["rank", dir + "/nothing.json", dir + "/nothing2.json"],
+      ["train", "--headless", "--space", "nope", "--runs-dir", dir],
+      ["train", "--headless", "--proxy", "flops", "--lambda-schedule", "sometimes", "--runs-dir", dir],
+      ["proxy", "--proxies", "magic", "--all", "--space", "nb201", "--out", dir + "/p.csv"],
+    ]
+    for args in cases {
+      let (s, out) = try runRDNAS(args)
+      XCTAssertEqual(s, 2, "\(args): \(out)")
+      let lines = out.split(separator: "\n").filter { $0.hasPrefix("rdnas: error:") }
+      XCTAssertEqual(lines.count, 1, "\(args): \(out)")
+    }
+  }
+}
