@@ -32,15 +32,7 @@ final class BatchNormPrimitives: @unchecked Sendable {
     dnnl_primitive_desc_destroy(bpd)
   }
 
-  private nonisolated(unsafe) static var cache: [Key: BatchNormPrimitives] = [:]
+  private static let cache = PrimitiveCache<Key, BatchNormPrimitives>()
 
-  static func get(_ key: Key) -> BatchNormPrimitives {
-    let dnnl = DNNL.shared
-    return dnnl.lock.with {
-      if let p = cache[key] { return p }
-      let p = BatchNormPrimitives(key, dnnl)
-      cache[key] = p
-      return p
-    }
-  }
+  static func get(_ key: Key) -> BatchNormPrimitives { cache.get(key) { BatchNormPrimitives($0, $1) } }
 }

@@ -62,19 +62,11 @@ final class ConvPrimitives: @unchecked Sendable {
     diffToSliceAccumulate = dnnl.reorderPrimitive(from: diffWeightsMD, to: sliceMD, accumulate: true)
   }
 
-  private nonisolated(unsafe) static var cache: [Key: ConvPrimitives] = [:]
+  private static let cache = PrimitiveCache<Key, ConvPrimitives>()
 
-  static func get(_ key: Key) -> ConvPrimitives {
-    let dnnl = DNNL.shared
-    return dnnl.lock.with {
-      if let p = cache[key] { return p }
-      let p = ConvPrimitives(key, dnnl)
-      cache[key] = p
-      return p
-    }
-  }
+  static func get(_ key: Key) -> ConvPrimitives { cache.get(key) { ConvPrimitives($0, $1) } }
 
-  static var cachedShapes: Int { DNNL.shared.lock.with { cache.count } }
+  static var cachedShapes: Int { cache.count }
 }
 
 /// Reusable scratch space keyed by purpose, grown on demand; valid only until the next call that uses

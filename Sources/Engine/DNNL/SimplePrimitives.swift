@@ -56,17 +56,9 @@ final class PairPrimitives: @unchecked Sendable {
     }
   }
 
-  private nonisolated(unsafe) static var cache: [Key: PairPrimitives] = [:]
+  private static let cache = PrimitiveCache<Key, PairPrimitives>()
 
-  static func get(_ key: Key) -> PairPrimitives {
-    let dnnl = DNNL.shared
-    return dnnl.lock.with {
-      if let p = cache[key] { return p }
-      let p = PairPrimitives(key, dnnl)
-      cache[key] = p
-      return p
-    }
-  }
+  static func get(_ key: Key) -> PairPrimitives { cache.get(key) { PairPrimitives($0, $1) } }
 }
 
 extension Tape {
