@@ -60,6 +60,9 @@ public final class Tape {
         throw RDNASError.nonFinite(op: e.op, detail: "gradient of its output \(e.output.shape)")
       }
       e.backward()
+      // The op has passed its gradient on; nothing reads an intermediate's gradient after this, so give the
+      // memory back now rather than when the tape dies (lowers the peak of a backward pass).
+      e.output.clearGrad()
     }
   }
 
