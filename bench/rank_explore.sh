@@ -1,5 +1,7 @@
+#!/usr/bin/env bash
 set -u
-cd /work/main
+# Runs after bench/rank.sh (reuses runs/bench-rank/heldout.json). Usage: bash bench/rank_explore.sh
+cd "$(dirname "$0")/.."
 BIN=.build/release/rdnas; R=runs/bench-rank; GT=../shared/data/nasbench201/nb201_test_acc_200ep.csv
 COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --seed 0 --strategy spos --paths 1 --epochs 3 --lr 0.05 --log-every 100 --headless --runs-dir $R"
 run() { name=$1; shift
