@@ -15,13 +15,13 @@ enum ProxyScoring {
     let seed = config.seed
     var batch: ProxyBatch?
     var loaded = false
-    return { name, arch in
+    return { name, arch, space in
       let proxy = try ZeroCostProxies.make(name: name)
       if proxy.isDataDependent, !loaded {
         loaded = true
         batch = try proxyBatch(config: &cfg, count: 64, seed: seed)
       }
-      return try proxy.score(arch: arch, space: try cfg.makeSpace(), batch: batch, seed: seed)
+      return try proxy.score(arch: arch, space: space, batch: batch, seed: seed)
     }
   }
 
@@ -89,7 +89,7 @@ struct Proxy: ParsableCommand {
           text += "\(keys[i]),\(space.format(archList[i])),"
             + list.map { String(scores.values[$0.name]![i]) }.joined(separator: ",") + "\n"
         }
-        try AtomicFileWriter.write(Data(text.utf8), to: out)
+        try AtomicFile.write(Data(text.utf8), to: out)
       }
       for p in list {
         FileHandle.standardError.write(Data(String(format: "%@: %.1f archs/s\n", p.name, scores.rate(p.name)).utf8))

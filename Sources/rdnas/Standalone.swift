@@ -43,6 +43,8 @@ struct Standalone: ParsableCommand {
       cfg.seed = config.seed; cfg.augment = config.augment ?? (data.train.channels == 3)
       let progress = ProgressLine(total: range.count, label: "standalone")
       var finished: [ScoreEntry] = range.compactMap { done[table.entries[$0].key] }
+      // File order of every key, so results stay in the candidates' order without a search per entry.
+      let position = Dictionary(uniqueKeysWithValues: table.entries.enumerated().map { ($1.key, $0) })
       for (n, i) in range.enumerated() {
         let key = table.entries[i].key
         if done[key] != nil { continue }
@@ -56,7 +58,7 @@ struct Standalone: ParsableCommand {
         e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
                     "seed": String(config.seed), "seconds": String(format: "%.1f", Date().timeIntervalSince(t0))]
         finished.append(e)
-        finished.sort { a, b in (table.entries.firstIndex { $0.key == a.key } ?? 0) < (table.entries.firstIndex { $0.key == b.key } ?? 0) }
+        finished.sort { position[$0.key, default: 0] < position[$1.key, default: 0] }
         try ScoreTable(entries: finished, source: partialPath).writeCompetitionJSON(path: partialPath)
         if let dir = saveWeights {
           try SafeTensors.write(net.store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) },

@@ -74,13 +74,13 @@ extension Tape {
     dnnl.release(src, dst)
     record(name, y) {
       guard let dy = y.grad, x.requiresGrad else { return }
-      let (dx, overwrite) = x.gradForWriting()
-      let tmp = overwrite ? nil : Buffer.allocate(x.count)
       let srcMem = dnnl.memory(prims.srcMD, x.data), dyMem = dnnl.memory(prims.dstMD, dy)
-      let dxMem = dnnl.memory(prims.srcMD, tmp ?? dx)
-      dnnl.execute(prims.backward, [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_DIFF_SRC, dxMem)])
-      if let tmp { Vec.add(tmp, into: dx, x.count); Buffer.free(tmp) }
-      dnnl.release(srcMem, dyMem, dxMem)
+      x.accumulateGrad { dx in
+        let dxMem = dnnl.memory(prims.srcMD, dx)
+        dnnl.execute(prims.backward, [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_DIFF_SRC, dxMem)])
+        dnnl.release(dxMem)
+      }
+      dnnl.release(srcMem, dyMem)
     }
     return y
   }

@@ -52,12 +52,8 @@ extension Tape {
       guard let dy = y.grad else { return }
       let srcMem = dnnl.memory(prims.dataMD, x.data), dyMem = dnnl.memory(prims.dataMD, dy)
       let mMem = dnnl.memory(prims.statMD, mean), vMem = dnnl.memory(prims.statMD, variance)
-      let (dx, overwrite) = x.requiresGrad ? x.gradForWriting() : (Buffer.allocate(x.count), true)
-      let tmp = overwrite ? nil : Buffer.allocate(x.count)
-      let dxMem = dnnl.memory(prims.dataMD, tmp ?? dx)
       var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
-                                            (DNNL_ARG_MEAN, mMem), (DNNL_ARG_VARIANCE, vMem),
-                                            (DNNL_ARG_DIFF_SRC, dxMem)]
+                                            (DNNL_ARG_MEAN, mMem), (DNNL_ARG_VARIANCE, vMem)]
       var extra: [dnnl_memory_t] = []
       var dScale: UnsafeMutablePointer<Float>?, dShift: UnsafeMutablePointer<Float>?
       if let g = bn.gamma, let b = bn.beta {
@@ -67,15 +63,18 @@ extension Tape {
         args += [(DNNL_ARG_SCALE, extra[0]), (DNNL_ARG_SHIFT, extra[1]), (DNNL_ARG_DIFF_SCALE, extra[2]),
                  (DNNL_ARG_DIFF_SHIFT, extra[3])]
       }
-      dnnl.execute(prims.backward, args)
+      // Runs even when x takes no gradient: γ and β still need theirs.
+      x.accumulateGrad { dx in
+        let dxMem = dnnl.memory(prims.dataMD, dx)
+        dnnl.execute(prims.backward, args + [(DNNL_ARG_DIFF_SRC, dxMem)])
+        dnnl.release(dxMem)
+      }
       if let g = bn.gamma, let b = bn.beta, let dScale, let dShift {
         Vec.add(dScale, into: g.grad, c); Vec.add(dShift, into: b.grad, c)
         g.touched = true; b.touched = true
         Buffer.free(dScale); Buffer.free(dShift)
       }
-      if let tmp { Vec.add(tmp, into: dx, x.count); Buffer.free(tmp) }
-      if !x.requiresGrad { Buffer.free(dx) }
-      dnnl.release(srcMem, dyMem, mMem, vMem, dxMem)
+      dnnl.release(srcMem, dyMem, mMem, vMem)
       for m in extra { dnnl.release(m) }
     }
     return y

@@ -45,13 +45,13 @@ extension Tape {
         let wBuf = Scratch.get(Scratch.convBwdWeights, bytes: MD.size(prims.bwdDataWeightsMD))
         let wMem = dnnl.memory(prims.bwdDataWeightsMD, wBuf)
         dnnl.execute(prims.sliceToBwdData, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
-        let (dx, overwrite) = x.gradForWriting()
-        let tmp = overwrite ? nil : Buffer.allocate(x.count)
-        let dxMem = dnnl.memory(prims.srcMD, tmp ?? dx)
-        dnnl.execute(prims.backwardData, [(DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_WEIGHTS, wMem),
-                                          (DNNL_ARG_DIFF_SRC, dxMem)])
-        if let tmp { Vec.add(tmp, into: dx, x.count); Buffer.free(tmp) }
-        dnnl.release(slice, wMem, dxMem)
+        x.accumulateGrad { dx in
+          let dxMem = dnnl.memory(prims.srcMD, dx)
+          dnnl.execute(prims.backwardData, [(DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_WEIGHTS, wMem),
+                                            (DNNL_ARG_DIFF_SRC, dxMem)])
+          dnnl.release(dxMem)
+        }
+        dnnl.release(slice, wMem)
       }
       dnnl.release(dyMem)
     }

@@ -28,10 +28,7 @@ extension Tape {
       guard let dy = y.grad else { return }
       if a.requiresGrad { a.accumulateGrad(dy) }
       if b.requiresGrad {
-        let neg = Buffer.allocate(b.count)
-        Vec.scale(dy, by: -1, into: neg, b.count)
-        b.accumulateGrad(neg)
-        Buffer.free(neg)
+        b.accumulateGrad { Vec.scale(dy, by: -1, into: $0, b.count) }
       }
     }
     return y
@@ -43,10 +40,7 @@ extension Tape {
     Vec.scale(x.data, by: s, into: y.data, x.count)
     record("scale", y) {
       guard let dy = y.grad, x.requiresGrad else { return }
-      let tmp = Buffer.allocate(x.count)
-      Vec.scale(dy, by: s, into: tmp, x.count)
-      x.accumulateGrad(tmp)
-      Buffer.free(tmp)
+      x.accumulateGrad { Vec.scale(dy, by: s, into: $0, x.count) }
     }
     return y
   }
@@ -115,10 +109,7 @@ extension Tape {
     for i in 0..<x.count { y.data[i] = x.data[i] * c.data[i] }
     record("multiplyConstant", y) {
       guard let dy = y.grad, x.requiresGrad else { return }
-      let tmp = Buffer.allocate(x.count)
-      for i in 0..<x.count { tmp[i] = dy[i] * c.data[i] }
-      x.accumulateGrad(tmp)
-      Buffer.free(tmp)
+      x.accumulateGrad { dx in for i in 0..<x.count { dx[i] = dy[i] * c.data[i] } }
     }
     return y
   }

@@ -48,6 +48,25 @@ public final class Tensor: @unchecked Sendable {
     if overwrite { g.update(from: src, count: count) } else { Vec.add(src, into: g, count) }
   }
 
+  /// Lets an op's backward write its gradient contribution into a buffer of `count` floats, which is then
+  /// added to this tensor's gradient: the gradient itself for the first writer (no copy, no add), a
+  /// temporary otherwise, or a throwaway buffer when this tensor takes no gradient (the op may still need
+  /// to run for its parameters' gradients, as batch norm does).
+  func accumulateGrad(writing body: (UnsafeMutablePointer<Float>) -> Void) {
+    guard requiresGrad else {
+      let scratch = Buffer.allocate(count)
+      body(scratch)
+      Buffer.free(scratch)
+      return
+    }
+    let (g, overwrite) = gradForWriting()
+    if overwrite { body(g); return }
+    let tmp = Buffer.allocate(count)
+    body(tmp)
+    Vec.add(tmp, into: g, count)
+    Buffer.free(tmp)
+  }
+
   /// Sets the gradient to `value` everywhere (the seed of backward).
   func seedGrad(_ value: Float) {
     let (g, _) = gradForWriting()

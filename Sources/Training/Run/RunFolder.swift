@@ -1,5 +1,6 @@
 import Foundation
 import Common
+import Engine
 
 /// `runs/<name>/`: `config.json` (every option, version, git commit), `metrics.jsonl` (append-only event
 /// log), `checkpoints/` (safetensors, written atomically), and `control` (commands from an attached monitor).
@@ -27,7 +28,7 @@ public final class RunFolder: @unchecked Sendable {
     }
     try fm.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
     if !resuming || !fm.fileExists(atPath: configPath) {
-      try AtomicFileWriter.write(Self.configJSON(config), to: configPath)
+      try AtomicFile.write(Self.configJSON(config), to: configPath)
     }
     metricsFD = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     guard metricsFD >= 0 else { throw RDNASError.failure("cannot open \(metricsPath) for appending") }

@@ -5,7 +5,8 @@ import Search
 /// Zero-cost proxy values per (proxy, encoding), computed once: priors of rank pairs repeat across steps,
 /// and some proxies (ZenScore, SynFlow) cost a forward pass or more.
 public final class PriorCache: @unchecked Sendable {
-  public typealias Scorer = (_ proxy: String, _ arch: Encoding) throws -> Double
+  /// Scores `arch` with `proxy` in `space` (the trainer's space: the dataset's input shape and classes).
+  public typealias Scorer = (_ proxy: String, _ arch: Encoding, _ space: any SearchSpace) throws -> Double
   let space: any SearchSpace
   let scorer: Scorer?
   private var values: [String: [Encoding: Double]] = [:]
@@ -28,7 +29,7 @@ public final class PriorCache: @unchecked Sendable {
     case "params": v = Double(space.params(arch))
     default:
       guard let scorer else { throw RDNASError.badInput("unknown proxy '\(proxy)' (known: flops, params)") }
-      v = try scorer(proxy, arch)
+      v = try scorer(proxy, arch, space)
     }
     computeSeconds += Date().timeIntervalSince(t0)
     values[proxy, default: [:]][arch] = v
