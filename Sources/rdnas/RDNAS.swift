@@ -42,8 +42,14 @@ struct ComputeOptions: ParsableArguments {
   @Option(help: "Threads for oneDNN (default: all cores).")
   var threads: Int?
 
+  @Option(help: "Convolution precision: fp32 | bf16 (bf16 activations and weights, fp32 masters, BN and loss).")
+  var precision: Precision = .fp32
+
   func apply() {
     DNNL.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let (resolved, warning) = Precision.resolve(precision)
+    if let warning { FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8)) }
+    Precision.default = resolved
   }
 }
 
@@ -57,3 +63,4 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     throw ExitCode(e.exitCode)
   }
 }
+extension Precision: ExpressibleByArgument {}

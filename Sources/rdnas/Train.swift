@@ -101,6 +101,7 @@ struct Train: ParsableCommand {
     try runReportingErrors {
       compute.apply()
       var config = try options.makeConfig(threads: compute.threads)
+      if !resume { config.precision = Precision.default }
       if !headless {
         if options.logEvery == nil { config.logEvery = 1 }
         // Fail before any work when there is no usable terminal.

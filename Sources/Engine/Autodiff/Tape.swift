@@ -31,6 +31,8 @@ public final class Tape {
   public var reluObserver: ((Tensor) -> Void)?
   /// Applied by supernets to each block's/cell's output (e.g. SynFlow's overflow-avoiding rescale).
   public var blockOutputHook: ((Tape, Tensor) -> Tensor)?
+  /// Precision of convolutions recorded on this tape.
+  public var precision: Precision = .default
 
   public init(training: Bool, checkEveryOp: Bool = false) {
     self.training = training

@@ -96,10 +96,10 @@ func dnnlCheck(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
 }
 
 enum MD {
-  static func tagged(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+  static func tagged(_ dims: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
     var md = dnnl_memory_desc_t()
     let d = dims.map { Int64($0) }
-    dnnlCheck(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag), "md_by_tag \(dims)")
+    dnnlCheck(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, type, tag), "md_by_tag \(dims)")
     return md
   }
 
@@ -111,9 +111,13 @@ enum MD {
   }
 
   /// Activations are NHWC end to end: oneDNN's fast paths accept it, and a channel prefix is a strided view.
-  static func nhwc(_ s: Shape) -> dnnl_memory_desc_t { tagged([s.n, s.c, s.h, s.w], dnnl_nhwc) }
+  static func nhwc(_ s: Shape, _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
+    tagged([s.n, s.c, s.h, s.w], dnnl_nhwc, type)
+  }
   static func flat(_ count: Int) -> dnnl_memory_desc_t { tagged([count], dnnl_a) }
-  static func any(_ dims: [Int]) -> dnnl_memory_desc_t { tagged(dims, dnnl_format_tag_any) }
+  static func any(_ dims: [Int], _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
+    tagged(dims, dnnl_format_tag_any, type)
+  }
 
   static func size(_ md: dnnl_memory_desc_t) -> Int {
     var m = md

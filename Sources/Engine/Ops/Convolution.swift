@@ -12,7 +12,8 @@ extension Tape {
     precondition(x.shape.c <= weight.shape[1] && outChannels <= weight.shape[0],
                  "conv2d: slice [\(outChannels), \(x.shape.c)] exceeds \(weight.name) \(weight.shape)")
     let key = ConvPrimitives.Key(n: x.shape.n, cin: x.shape.c, h: x.shape.h, w: x.shape.w, cout: outChannels,
-                                 k: kernel, stride: stride, pad: pad, cinMax: weight.shape[1])
+                                 k: kernel, stride: stride, pad: pad, cinMax: weight.shape[1],
+                                 bf16: precision == .bf16)
     let prims = ConvPrimitives.get(key)
     let dnnl = DNNL.shared
     let y = Tensor(shape: Shape(x.shape.n, outChannels, prims.ho, prims.wo), requiresGrad: true)
@@ -22,17 +23,19 @@ extension Tape {
     let wBuf = Scratch.get(Scratch.convWeights, bytes: MD.size(prims.fwdWeightsMD))
     let wMem = dnnl.memory(prims.fwdWeightsMD, wBuf)
     dnnl.execute(prims.sliceToFwd, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
-    let src = dnnl.memory(prims.srcMD, x.data), dst = dnnl.memory(prims.dstMD, y.data)
+    let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, Scratch.convSrcLow)
+    let dst = dnnl.memory(prims.dstMD, y.data)
     dnnl.execute(prims.forward, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wMem), (DNNL_ARG_DST, dst)])
     dnnl.release(slice, wMem, src, dst)
 
     record("conv2d(\(weight.name))", y) {
       guard let dy = y.grad else { return }
-      let dyMem = dnnl.memory(prims.dstMD, dy)
+      let dyMem = Tape.lowered(dy, prims.dstMD, prims.dstLowMD, prims.dstToLow, Scratch.convDiffDstLow)
       // Weights first: the slice gradient accumulates through a reorder with a sum post-op.
       let dwBuf = Scratch.get(Scratch.convDiffWeights, bytes: MD.size(prims.diffWeightsMD))
       let dwMem = dnnl.memory(prims.diffWeightsMD, dwBuf)
-      let srcMem = dnnl.memory(prims.srcMD, x.data)
+      // bf16 re-converts x rather than keeping its bf16 copy from the forward pass alive on the tape.
+      let srcMem = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, Scratch.convSrcLow)
       dnnl.execute(prims.backwardWeights, [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
                                            (DNNL_ARG_DIFF_WEIGHTS, dwMem)])
       let gradSlice = dnnl.memory(prims.sliceMD, weight.grad)
@@ -56,5 +59,18 @@ extension Tape {
       dnnl.release(dyMem)
     }
     return y
+  }
+
+  /// A memory object over `data` as the primitive reads it: the fp32 tensor itself, or (bf16) its
+  /// conversion into the scratch slot `slot`.
+  private static func lowered(_ data: UnsafeMutablePointer<Float>, _ md: dnnl_memory_desc_t, _ lowMD: dnnl_memory_desc_t,
+                       _ convert: dnnl_primitive_t?, _ slot: Int) -> dnnl_memory_t {
+    let dnnl = DNNL.shared
+    guard let convert else { return dnnl.memory(md, data) }
+    let f32 = dnnl.memory(md, data)
+    let low = dnnl.memory(lowMD, Scratch.get(slot, bytes: MD.size(lowMD)))
+    dnnl.execute(convert, [(DNNL_ARG_FROM, f32), (DNNL_ARG_TO, low)])
+    dnnl.release(f32)
+    return low
   }
 }

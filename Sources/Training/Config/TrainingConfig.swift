@@ -1,5 +1,6 @@
 import Foundation
 import Common
+import Engine
 import Search
 import Supernet
 
@@ -11,6 +12,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
   public var runsDirectory = "runs"
   public var seed: UInt64 = 0
   public var threads: Int?
+  /// Convolution precision (nil = fp32; optional so run folders written before it still decode).
+  public var precision: Precision?
 
   // Search space and supernet
   public var space = "resnet"

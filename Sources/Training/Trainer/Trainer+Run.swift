@@ -9,6 +9,7 @@ extension Trainer {
   public func run() throws {
     // OpenMP's thread count is per calling thread: set it on the thread that trains (often not main).
     if let n = config.threads { DNNL.setThreads(n) }
+    Precision.default = Precision.resolve(config.precision ?? .fp32).precision
     runStart = Date()
     stepsAtStart = state.step
     emit(.started(RunInfo(name: config.name, space: space.name, strategy: config.strategy.rawValue,

@@ -1,0 +1,25 @@
+import CDNNL
+
+/// Arithmetic precision of convolutions. `bf16` runs them on bf16 activations and weights with fp32
+/// accumulation and fp32 outputs; master weights, BN, the optimiser and the loss stay fp32.
+public enum Precision: String, Sendable, CaseIterable, Codable {
+  case fp32, bf16
+
+  /// The precision new tapes start with (set once by the CLI or trainer, like the thread count).
+  public nonisolated(unsafe) static var `default`: Precision = .fp32
+
+  /// True when oneDNN dispatches bf16 kernels natively here (AVX512-BF16 or AMX); elsewhere bf16 would run
+  /// as slow emulation or a reference kernel, so callers fall back to fp32.
+  public static var hardwareSupportsBF16: Bool {
+    let isa = dnnl_get_effective_cpu_isa().rawValue
+    let avx512CoreBF16 = dnnl_cpu_isa_avx512_core_bf16.rawValue
+    return isa & avx512CoreBF16 == avx512CoreBF16
+  }
+
+  /// `requested` if this CPU can run it, else fp32 with a one-line explanation for the user.
+  public static func resolve(_ requested: Precision, hardware: Bool = hardwareSupportsBF16)
+    -> (precision: Precision, warning: String?) {
+    guard requested == .bf16, !hardware else { return (requested, nil) }
+    return (.fp32, "bf16 needs a CPU with AVX512-BF16 or AMX (oneDNN reports none here); running in fp32")
+  }
+}
