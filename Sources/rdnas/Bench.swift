@@ -14,6 +14,7 @@ struct Bench: ParsableCommand {
   @Option(help: "What to time: engine | nb201 | resnet.") var what = "engine"
   @Option(help: "Batch size (supernet steps).") var batch = 64
   @Option(help: "Rank pairs per step (resnet sandwich).") var pairs = 0
+  @Flag(help: "Print where a supernet step's time goes, per op kind (forward/backward).") var profile = false
   @OptionGroup var compute: ComputeOptions
 
   func run() throws {
@@ -73,7 +74,13 @@ struct Bench: ParsableCommand {
     }
     let opt = SGD(store: net.store, config: cfg)
     let paths = nb201 ? 1 : 4
-    let (mn, md) = try timed(reps) {
+    var prof: OpProfile?
+    func Tape(training: Bool) -> Engine.Tape {
+      let t = Engine.Tape(training: training)
+      t.profile = prof
+      return t
+    }
+    let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile() } }) {
       if nb201 {
         let t = Tape(training: true)
         try t.backward(t.crossEntropy(net.logits(t, x, arch: space.sample(using: &rng)), labels: y))
@@ -93,19 +100,22 @@ struct Bench: ParsableCommand {
           try s.backward(s.relu(s.subtract(lb, s.stopGradient(la))))
         }
       }
-      opt.step(lr: 0.025)
+      if let prof { prof.time("sgd step") { opt.step(lr: 0.025) } } else { opt.step(lr: 0.025) }
     }
     let images = Double(batch * paths)
-    print(String(format: "%@ threads=%d batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
-                 DNNL.threads, batch, pairs, mn, md, images / md * 1000))
+    print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
+                 DNNL.threads, Precision.default.rawValue, batch, pairs, mn, md, images / md * 1000))
+    if let prof { print(prof.table(steps: reps)) }
   }
 
   func report(_ name: String, _ mn: Double, _ md: Double) {
-    print(String(format: "%@ threads=%d min_ms=%.2f median_ms=%.2f", name, DNNL.threads, mn, md))
+    print(String(format: "%@ threads=%d precision=%@ min_ms=%.2f median_ms=%.2f", name, DNNL.threads,
+                 Precision.default.rawValue, mn, md))
   }
 
-  func timed(_ reps: Int, _ body: () throws -> Void) rethrows -> (Double, Double) {
+  func timed(_ reps: Int, warmed: () -> Void = {}, _ body: () throws -> Void) rethrows -> (Double, Double) {
     for _ in 0..<3 { try body() }
+    warmed()
     var ts: [Double] = []
     for _ in 0..<reps {
       let t0 = DispatchTime.now().uptimeNanoseconds

@@ -90,4 +90,44 @@ final class NormalizationTests: XCTestCase {
     let x = randomTensor(Shape(6, 5), seed: 12)
     try GradientCheck().run(inputs: [x], params: [bn.gamma!, bn.beta!]) { t in t.batchNorm(x, bn) }
   }
+
+  // MARK: fused BN + ReLU
+
+  func testFusedBatchNormReLUMatchesTheTwoOps() throws {
+    for training in [true, false] {
+      var results: [[Float]] = []
+      for fused in [false, true] {
+        let (bn, _) = makeBN(6, affine: true, seed: 13)
+        bn.runningMean.values = [0.1, -0.2, 0.3, 0, 0.5, 0]
+        bn.runningVar.values = [1.2, 0.8, 1, 2, 1, 1]
+        let x = randomTensor(Shape(3, 5, 4, 4), seed: 14)
+        let w = randomTensor(Shape(3, 5, 4, 4), seed: 15, requiresGrad: false)
+        let t = Tape(training: training)
+        let y = fused ? t.batchNormReLU(x, bn) : t.relu(t.batchNorm(x, bn))
+        try t.backward(t.sum(t.multiplyConstant(y, w)))
+        results.append(y.values + x.gradValues! + bn.gamma!.gradValues + bn.beta!.gradValues + bn.runningVar.values)
+      }
+      XCTAssertEqual(results[0].count, results[1].count)
+      for (a, b) in zip(results[0], results[1]) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b)), "training \(training)") }
+      XCTAssertGreaterThan(results[1].prefix(240).filter { $0 == 0 }.count, 50, "ReLU clipped nothing")
+    }
+  }
+
+  func testFusedBatchNormReLUGradients() throws {
+    let (bn, _) = makeBN(6, affine: true, seed: 16)
+    let x = randomTensor(Shape(2, 4, 3, 3), seed: 17)
+    // A smaller step than the default: a probe of 1e-2 on one input moves the batch statistics enough to
+    // push some other output across the ReLU kink.
+    try GradientCheck(h: 1e-3).run(inputs: [x], params: [bn.gamma!, bn.beta!]) { t in t.batchNormReLU(x, bn) }
+  }
+
+  func testFusedBatchNormReLUFallsBackWhenAProxyObservesTheReLU() {
+    let (bn, _) = makeBN(4, affine: true, seed: 18)
+    let x = randomTensor(Shape(2, 4, 2, 2), seed: 19, requiresGrad: false)
+    let t = Tape(training: true)
+    var seen = 0
+    t.reluObserver = { _ in seen += 1 }
+    _ = t.batchNormReLU(x, bn)
+    XCTAssertEqual(seen, 1)
+  }
 }

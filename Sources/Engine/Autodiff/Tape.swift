@@ -31,6 +31,8 @@ public final class Tape {
   public var reluObserver: ((Tensor) -> Void)?
   /// Applied by supernets to each block's/cell's output (e.g. SynFlow's overflow-avoiding rescale).
   public var blockOutputHook: ((Tape, Tensor) -> Tensor)?
+  /// When set, ops charge their forward and backward time to it (see `OpProfile`).
+  public var profile: OpProfile? { didSet { profile?.restart() } }
   /// Precision of convolutions recorded on this tape.
   public var precision: Precision = .default
 
@@ -43,6 +45,7 @@ public final class Tape {
     if checkEveryOp, firstNonFinite == nil, !Vec.allFinite(output.data, output.count) {
       firstNonFinite = "\(op) #\(entries.count) output \(output.shape)"
     }
+    profile?.recordForward(op)
     if output.requiresGrad { entries.append(Entry(op: op, output: output, backward: backward)) }
   }
 
@@ -61,7 +64,7 @@ public final class Tape {
       if !Vec.allFinite(g, e.output.count) {
         throw RDNASError.nonFinite(op: e.op, detail: "gradient of its output \(e.output.shape)")
       }
-      e.backward()
+      if let profile { profile.timeBackward(e.op, e.backward) } else { e.backward() }
       // The op has passed its gradient on; nothing reads an intermediate's gradient after this, so give the
       // memory back now rather than when the tape dies (lowers the peak of a backward pass).
       e.output.clearGrad()

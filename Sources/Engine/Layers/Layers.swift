@@ -44,4 +44,6 @@ public struct LinearLayer: @unchecked Sendable {
 
 extension BatchNormParams {
   public func callAsFunction(_ t: Tape, _ x: Tensor) -> Tensor { t.batchNorm(x, self) }
+  /// relu(self(x)), fused.
+  public func relu(_ t: Tape, _ x: Tensor) -> Tensor { t.batchNormReLU(x, self) }
 }

@@ -5,12 +5,22 @@ extension Tape {
   /// Training: batch statistics (biased variance for normalising, unbiased for the running update, as
   /// PyTorch), running statistics of the used prefix updated with `momentum`. Eval: running statistics.
   /// epsilon is fixed at 1e-5 (the primitive cache key does not include it).
-  public func batchNorm(_ x: Tensor, _ bn: BatchNormParams) -> Tensor {
+  public func batchNorm(_ x: Tensor, _ bn: BatchNormParams) -> Tensor { batchNorm(x, bn, fuseReLU: false) }
+
+  /// relu(batchNorm(x)) in one oneDNN primitive each way. Falls back to the two ops when a proxy needs
+  /// to see the ReLU's input (`reluObserver`) or BN is switched off (`skipBatchNorm`).
+  public func batchNormReLU(_ x: Tensor, _ bn: BatchNormParams) -> Tensor {
+    if skipBatchNorm || reluObserver != nil { return relu(batchNorm(x, bn)) }
+    return batchNorm(x, bn, fuseReLU: true)
+  }
+
+  private func batchNorm(_ x: Tensor, _ bn: BatchNormParams, fuseReLU: Bool) -> Tensor {
     if skipBatchNorm { return x }
     let c = x.shape.c
     precondition(c <= bn.channels, "batchNorm: \(c) channels exceeds \(bn.runningMean.name) (\(bn.channels))")
     let s = x.shape.rank == 4 ? x.shape : Shape(x.shape.n, c, 1, 1)
-    let key = BatchNormPrimitives.Key(n: s.n, c: c, h: s.h, w: s.w, affine: bn.affine, globalStats: !training)
+    let key = BatchNormPrimitives.Key(n: s.n, c: c, h: s.h, w: s.w, affine: bn.affine, globalStats: !training,
+                                       fuseReLU: fuseReLU)
     let prims = BatchNormPrimitives.get(key)
     let dnnl = DNNL.shared
     let y = Tensor(shape: x.shape, requiresGrad: true)
@@ -27,6 +37,10 @@ extension Tape {
     let mMem = dnnl.memory(prims.statMD, mean), vMem = dnnl.memory(prims.statMD, variance)
     var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, dst), (DNNL_ARG_MEAN, mMem),
                                           (DNNL_ARG_VARIANCE, vMem)]
+    // The ReLU mask lives as long as the tape entry (the backward reads it).
+    let workspace = fuseReLU ? SavedBuffer((prims.workspaceBytes + 3) / 4) : nil
+    let wsMem = prims.workspaceMD.map { dnnl.memory($0, workspace!.pointer) }
+    if let wsMem { args.append((DNNL_ARG_WORKSPACE, wsMem)) }
     var scaleMem: dnnl_memory_t?, shiftMem: dnnl_memory_t?
     if let g = bn.gamma, let b = bn.beta {
       scaleMem = dnnl.memory(prims.statMD, g.value)
@@ -35,6 +49,7 @@ extension Tape {
     }
     dnnl.execute(prims.forward, args)
     dnnl.release(src, dst, mMem, vMem)
+    if let wsMem { dnnl.release(wsMem) }
     if let scaleMem, let shiftMem { dnnl.release(scaleMem, shiftMem) }
 
     if training {
@@ -47,7 +62,7 @@ extension Tape {
       }
     }
 
-    record("batchNorm(\(bn.runningMean.name))", y) {
+    record("\(fuseReLU ? "batchNormReLU" : "batchNorm")(\(bn.runningMean.name))", y) {
       let mean = savedMean.pointer, variance = savedVar.pointer
       guard let dy = y.grad else { return }
       let srcMem = dnnl.memory(prims.dataMD, x.data), dyMem = dnnl.memory(prims.dataMD, dy)
@@ -55,13 +70,18 @@ extension Tape {
       var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
                                             (DNNL_ARG_MEAN, mMem), (DNNL_ARG_VARIANCE, vMem)]
       var extra: [dnnl_memory_t] = []
+      if let md = prims.workspaceMD, let workspace {
+        extra.append(dnnl.memory(md, workspace.pointer))
+        args.append((DNNL_ARG_WORKSPACE, extra[0]))
+      }
       var dScale: UnsafeMutablePointer<Float>?, dShift: UnsafeMutablePointer<Float>?
       if let g = bn.gamma, let b = bn.beta {
         dScale = Buffer.allocate(c); dShift = Buffer.allocate(c)
-        extra = [dnnl.memory(prims.statMD, g.value), dnnl.memory(prims.statMD, b.value),
-                 dnnl.memory(prims.statMD, dScale), dnnl.memory(prims.statMD, dShift)]
-        args += [(DNNL_ARG_SCALE, extra[0]), (DNNL_ARG_SHIFT, extra[1]), (DNNL_ARG_DIFF_SCALE, extra[2]),
-                 (DNNL_ARG_DIFF_SHIFT, extra[3])]
+        let mems = [dnnl.memory(prims.statMD, g.value), dnnl.memory(prims.statMD, b.value),
+                    dnnl.memory(prims.statMD, dScale), dnnl.memory(prims.statMD, dShift)]
+        extra += mems
+        args += [(DNNL_ARG_SCALE, mems[0]), (DNNL_ARG_SHIFT, mems[1]), (DNNL_ARG_DIFF_SCALE, mems[2]),
+                 (DNNL_ARG_DIFF_SHIFT, mems[3])]
       }
       // Runs even when x takes no gradient: γ and β still need theirs.
       x.accumulateGrad { dx in

@@ -31,7 +31,7 @@ public final class SmallConvNet: ImageClassifier {
 
   public func logits(_ t: Tape, _ x: Tensor) -> Tensor {
     var h = x
-    for (c, b) in zip(convs, bns) { h = t.relu(b(t, c(t, h))) }
+    for (c, b) in zip(convs, bns) { h = b.relu(t, c(t, h)) }
     return fc(t, t.globalAvgPool(h))
   }
 }
@@ -77,9 +77,9 @@ public final class ResNet20: ImageClassifier {
   }
 
   public func logits(_ t: Tape, _ x: Tensor) -> Tensor {
-    var h = t.relu(stemBN(t, stem(t, x)))
+    var h = stemBN.relu(t, stem(t, x))
     for b in blocks {
-      let y = b.bn2(t, b.conv2(t, t.relu(b.bn1(t, b.conv1(t, h)))))
+      let y = b.bn2(t, b.conv2(t, b.bn1.relu(t, b.conv1(t, h))))
       let s = b.shortcut.map { $0.1(t, $0.0(t, h)) } ?? h
       h = t.relu(t.add(y, s))
     }

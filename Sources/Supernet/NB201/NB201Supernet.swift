@@ -78,12 +78,12 @@ public final class NB201Supernet: Supernet {
       switch layer {
       case .cell(let edges): h = cell(t, h, edges, arch)
       case .reduction(let r):
-        let y = r.bnB(t, r.convB(t, t.relu(r.bnA(t, r.convA(t, t.relu(h))))))
+        let y = r.bnB(t, r.convB(t, r.bnA.relu(t, r.convA(t, t.relu(h)))))
         h = t.dropResiduals ? y : t.add(y, r.shortcut(t, t.avgPool2x2(h)))
       }
       if let hook = t.blockOutputHook { h = hook(t, h) }
     }
-    return t.relu(lastBN(t, h))
+    return lastBN.relu(t, h)
   }
 
   public func head(_ t: Tape, _ features: Tensor) -> Tensor {

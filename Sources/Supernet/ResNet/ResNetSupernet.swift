@@ -75,11 +75,11 @@ public final class ResNetSupernet: Supernet {
 
   public func features(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
     let a = resnet.decode(arch)
-    var h = t.relu(stemBN(t, stem(t, x, out: a.stemWidth)))
+    var h = stemBN.relu(t, stem(t, x, out: a.stemWidth))
     for (s, widths) in a.blocks.enumerated() {
       for (b, w) in widths.enumerated() {
         let blk = stages[s][b]
-        let mid = t.relu(blk.bn1(t, blk.conv1(t, h, out: w.mid)))
+        let mid = blk.bn1.relu(t, blk.conv1(t, h, out: w.mid))
         let y = blk.bn2(t, blk.conv2(t, mid, out: w.out))
         // Identity shortcuts only occur where widths are tied; slicing covers a wider input defensively.
         if t.dropResiduals {
