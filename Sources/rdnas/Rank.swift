@@ -11,8 +11,8 @@ struct Rank: ParsableCommand {
 
   @Argument(help: "First score file (e.g. a supernet evaluation).") var a: String
   @Argument(help: "Second score file (e.g. ground truth).") var b: String
-  @Option(help: "Score column of the first file when it is a CSV (NB201: cifar10 | cifar100 | imagenet).") var columnA: String?
-  @Option(help: "Score column of the second file when it is a CSV.") var columnB: String?
+  @Option(help: "Score column of the first file: a CSV column (NB201: cifar10 | cifar100 | imagenet) or a JSON field (acc, or loss: negated, lower is better).") var columnA: String?
+  @Option(help: "Score column of the second file (as --column-a).") var columnB: String?
   @Option(help: "Bootstrap resamples.") var resamples = 1000
   @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 0
   @Option(help: "Write the scatter as an SVG file.") var svg: String?

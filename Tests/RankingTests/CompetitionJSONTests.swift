@@ -87,4 +87,14 @@ final class CompetitionJSONTests: XCTestCase {
     XCTAssertEqual(table.entries[0].arch, "1252233313000000223212122253130000000000006515000000")
     XCTAssertEqual(table.entries[1].arch, "1447233323333300331313230025153545153545003252000000")
   }
+
+  func testScoringByTheLossFieldNegatesIt() throws {
+    let text = #"{"arch1": {"acc": 0.5, "arch": "a", "loss": 1.25}, "arch2": {"acc": 0.5, "arch": "b", "loss": 0.75}}"#
+    let t = try ScoreTable.parseCompetitionJSON(Data(text.utf8), source: "t.json").scoredBy(field: "loss")
+    XCTAssertEqual(t.scores, [-1.25, -0.75])
+    XCTAssertEqual(t.archs, ["a", "b"])
+    XCTAssertThrowsError(try t.scoredBy(field: "params")) { error in
+      XCTAssertTrue("\(error)".contains("no numeric \"params\""), "\(error)")
+    }
+  }
 }

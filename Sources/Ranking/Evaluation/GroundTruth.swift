@@ -16,6 +16,8 @@ public enum GroundTruth {
       }
       return try ScoreTable.loadCSV(path: path, scoreColumn: column, keyColumn: nil, archColumn: "arch")
     }
-    return try ScoreTable.loadCompetitionJSON(path: path)
+    let table = try ScoreTable.loadCompetitionJSON(path: path)
+    guard let column, column != "acc" else { return table }
+    return try table.scoredBy(field: column)
   }
 }

@@ -57,3 +57,21 @@ public struct ScoreTable: Sendable, Equatable {
     text.count <= 80 ? text : String(text.prefix(77)) + "..."
   }
 }
+
+extension ScoreTable {
+  /// The same entries scored by another numeric field of the JSON (e.g. `loss`, which `rdnas eval` writes
+  /// next to `acc`). Loss fields (names ending in "loss") are negated so that higher is better everywhere:
+  /// a supernet's validation loss separates subnets where 1,000-image accuracies tie.
+  public func scoredBy(field: String) throws -> ScoreTable {
+    let negate = field.lowercased().hasSuffix("loss")
+    let rescored = try entries.map { e -> ScoreEntry in
+      guard let text = e.extras[field], let value = Double(text) else {
+        throw RDNASError.badFile(path: source, reason: "entry '\(Self.abbreviated(e.key))' has no numeric \"\(field)\"")
+      }
+      var copy = e
+      copy.score = negate ? -value : value
+      return copy
+    }
+    return try ScoreTable(entries: rescored, source: source)
+  }
+}
