@@ -132,6 +132,7 @@ func runHeadless(_ trainer: Trainer) throws {
     case .evaluation(let ev):
       var line = "eval epoch \(ev.epoch + 1): landmark τ"
       if let g = ev.tauGroundTruth { line += String(format: " vs GT %.3f", g) }
+      if let g = ev.tauGroundTruthByLoss { line += String(format: " (by loss %.3f)", g) }
       if let p = ev.tauProxy { line += String(format: "  vs proxy %.3f", p) }
       if let p = ev.tauPrevious { line += String(format: "  vs previous %.3f", p) }
       FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -3,6 +3,7 @@ import Foundation
 import Common
 import Data
 import Engine
+import Ranking
 import Search
 @testable import Training
 
@@ -126,6 +127,37 @@ final class TrainerTests: XCTestCase {
     XCTAssertThrowsError(try Checkpoint.load(path: bad)) { XCTAssertTrue("\($0)".contains("not an rdnas checkpoint")) }
     // Existing run folder is not overwritten without --resume.
     XCTAssertThrowsError(try Trainer(config: cfg)) { XCTAssertTrue("\($0)".contains("already holds a run")) }
+  }
+
+  func testLandmarkEvaluationAgainstGroundTruthByAccuracyAndByLoss() throws {
+    // A small ground truth in the NB201 space: 8 distinct cells with made-up accuracies.
+    var rng = RandomSource(seed: 3)
+    let space = NB201Space()
+    var entries: [String] = [], seen = Set<String>()
+    while entries.count < 8 {
+      let a = space.format(space.sample(using: &rng))
+      if seen.insert(a).inserted { entries.append("\"arch\(entries.count + 1)\": {\"acc\": \(50 + entries.count), \"arch\": \"\(a)\"}") }
+    }
+    try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+    let gt = runs + "/gt.json"
+    try ("{" + entries.joined(separator: ", ") + "}").write(toFile: gt, atomically: true, encoding: .utf8)
+    var cfg = tinyConfig("landmarks")
+    cfg.epochs = 1; cfg.rank.groundTruth = gt; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
+    let t = try Trainer(config: cfg)
+    var set: LandmarkSet?, evals: [EvaluationRecord] = []
+    t.addSink { e in
+      if case .landmarks(let l) = e { set = l }
+      if case .evaluation(let r) = e { evals.append(r) }
+    }
+    try t.run()
+    let truth = try XCTUnwrap(set?.groundTruth)
+    XCTAssertEqual(truth.count, 4)
+    let last = try XCTUnwrap(evals.last)
+    let losses = try XCTUnwrap(last.losses)
+    XCTAssertEqual(losses.count, 4)
+    XCTAssertTrue(losses.allSatisfy { $0.isFinite && $0 > 0 })
+    XCTAssertEqual(last.tauGroundTruth, try KendallTau.tauB(last.accuracies, truth))
+    XCTAssertEqual(last.tauGroundTruthByLoss, try KendallTau.tauB(losses.map { -$0 }, truth))
   }
 
   func testProxySwitchIsAppliedAtAStepBoundaryAndLogged() throws {

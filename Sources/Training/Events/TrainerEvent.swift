@@ -104,10 +104,15 @@ public struct EvaluationRecord: Codable, Sendable, Equatable {
   public var tauGroundTruth: Double?
   public var tauProxy: Double?
   public var tauPrevious: Double?
+  /// Mean validation loss per landmark, and τ of −loss against the ground truth: at small budgets many
+  /// 1,000-image accuracies tie while losses still order the subnets. Optional: older logs lack them.
+  public var losses: [Double]?
+  public var tauGroundTruthByLoss: Double?
   public init(step: Int, epoch: Int, accuracies: [Double], tauGroundTruth: Double?, tauProxy: Double?,
-              tauPrevious: Double?) {
+              tauPrevious: Double?, losses: [Double]? = nil, tauGroundTruthByLoss: Double? = nil) {
     self.step = step; self.epoch = epoch; self.accuracies = accuracies; self.tauGroundTruth = tauGroundTruth
     self.tauProxy = tauProxy; self.tauPrevious = tauPrevious
+    self.losses = losses; self.tauGroundTruthByLoss = tauGroundTruthByLoss
   }
 }
 

@@ -57,16 +57,18 @@ final class LandmarkTracker {
 
   func evaluate(step: Int, epoch: Int) throws -> EvaluationRecord {
     let net = trainer.net
-    let acc = archs.map { arch in
-      ClassifierEvaluation.evaluate(loader: loader) { t, x in net.logits(t, x, arch: arch) }.accuracy
+    let results = archs.map { arch in
+      ClassifierEvaluation.evaluate(loader: loader) { t, x in net.logits(t, x, arch: arch) }
     }
+    let acc = results.map(\.accuracy), losses = results.map(\.loss)
     let tauGT = try set.groundTruth.map { try KendallTau.tauB(acc, $0) }
+    let tauGTLoss = try set.groundTruth.map { try KendallTau.tauB(losses.map { -$0 }, $0) }
     let proxy = trainer.state.proxy ?? set.proxy
     let prior = try archs.map { try trainer.priors.prior(proxy, $0) }
     let tauProxy = try KendallTau.tauB(acc, prior)
     let tauPrev = try trainer.state.previousLandmarkAccuracies.map { try KendallTau.tauB(acc, $0) }
     trainer.state.previousLandmarkAccuracies = acc
     return EvaluationRecord(step: step, epoch: epoch, accuracies: acc, tauGroundTruth: tauGT, tauProxy: tauProxy,
-                            tauPrevious: tauPrev)
+                            tauPrevious: tauPrev, losses: losses, tauGroundTruthByLoss: tauGTLoss)
   }
 }
