@@ -70,3 +70,15 @@ final class PrecisionResolutionTests: XCTestCase {
     XCTAssertNil(Precision.resolve(.fp32, hardware: false).warning)
   }
 }
+
+final class InferenceTapeTests: XCTestCase {
+  func testInferenceTapeRecordsNothingAndComputesTheSame() {
+    let x = randomTensor(Shape(2, 4, 5, 5), seed: 21, requiresGrad: false)
+    let w = randomParameter("w", [6, 4, 3, 3], seed: 22)
+    func run(_ t: Tape) -> [Float] { t.relu(t.conv2d(x, w, outChannels: 6, kernel: 3)).values }
+    let recording = Tape(training: false), inference = Tape(training: false, inference: true)
+    XCTAssertEqual(run(recording), run(inference))
+    XCTAssertEqual(recording.opCount, 2)
+    XCTAssertEqual(inference.opCount, 0)
+  }
+}

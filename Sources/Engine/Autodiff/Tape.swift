@@ -36,9 +36,14 @@ public final class Tape {
   /// Precision of convolutions recorded on this tape.
   public var precision: Precision = .default
 
-  public init(training: Bool, checkEveryOp: Bool = false) {
+  /// No backward will run (evaluation): ops record nothing, so each activation is freed, and its buffer
+  /// reused, as soon as the next op has read it instead of living until the tape dies.
+  public let inference: Bool
+
+  public init(training: Bool, checkEveryOp: Bool = false, inference: Bool = false) {
     self.training = training
     self.checkEveryOp = checkEveryOp
+    self.inference = inference
   }
 
   func record(_ op: String, _ output: Tensor, backward: @escaping () -> Void) {
@@ -46,7 +51,7 @@ public final class Tape {
       firstNonFinite = "\(op) #\(entries.count) output \(output.shape)"
     }
     profile?.recordForward(op)
-    if output.requiresGrad { entries.append(Entry(op: op, output: output, backward: backward)) }
+    if output.requiresGrad, !inference { entries.append(Entry(op: op, output: output, backward: backward)) }
   }
 
   public var opCount: Int { entries.count }

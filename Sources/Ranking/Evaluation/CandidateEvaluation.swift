@@ -13,31 +13,35 @@ public struct CandidateEvaluator {
   public let validation: BatchLoader
   public let calibration: BatchLoader?
   public let calibrationBatches: Int
+  /// The validation set and the calibration batches, decoded and normalised once for all candidates
+  /// (the same batches every time, so candidates stay comparable and the loader's work is not repeated).
+  private let validationBatches: [Batch]
+  private let calibrationSet: [Batch]
 
   public init(net: Supernet, validation: BatchLoader, calibration: BatchLoader? = nil, calibrationBatches: Int = 0) {
     self.net = net
     self.validation = validation
     self.calibration = calibration
     self.calibrationBatches = calibrationBatches
+    validationBatches = Array(validation.epoch(0))
+    calibrationSet = calibration.map { Array($0.epoch(0).prefix(calibrationBatches)) } ?? []
   }
 
   public func evaluate(_ arch: Encoding) throws -> EvaluationResult {
-    guard let calibration, calibrationBatches > 0 else {
-      return ClassifierEvaluation.evaluate(loader: validation) { t, x in net.logits(t, x, arch: arch) }
+    guard !calibrationSet.isEmpty else {
+      return ClassifierEvaluation.evaluate(batches: validationBatches) { t, x in net.logits(t, x, arch: arch) }
     }
     // Recalibrate on a copy of the statistics, then put the trained ones back for the next candidate.
     let stats = net.store.all.filter { $0.kind == .buffer }
     let saved = stats.map(\.values)
     defer { for (p, v) in zip(stats, saved) { p.values = v } }
     for p in stats { p.values = [Float](repeating: p.name.hasSuffix("running_var") ? 1 : 0, count: p.count) }
-    var k = 0
-    for batch in calibration.epoch(0) where k < calibrationBatches {
-      let t = Tape(training: true)
+    for (k, batch) in calibrationSet.enumerated() {
+      let t = Tape(training: true, inference: true)
       t.batchNormMomentum = 1 / Float(k + 1)  // cumulative mean over the calibration batches
       _ = net.logits(t, batch.tensor(), arch: arch)
-      k += 1
     }
-    return ClassifierEvaluation.evaluate(loader: validation) { t, x in net.logits(t, x, arch: arch) }
+    return ClassifierEvaluation.evaluate(batches: validationBatches) { t, x in net.logits(t, x, arch: arch) }
   }
 }
 

@@ -12,10 +12,15 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 public enum ClassifierEvaluation {
   /// `logits` runs the model on a tape (so supernets can pass a subnet choice in the closure).
   public static func evaluate(loader: BatchLoader, logits: (Tape, Tensor) -> Tensor) -> EvaluationResult {
+    evaluate(batches: Array(loader.epoch(0)), logits: logits)
+  }
+
+  /// Over batches already loaded: callers scoring many models on one validation set load it once.
+  public static func evaluate(batches: [Batch], logits: (Tape, Tensor) -> Tensor) -> EvaluationResult {
     var correct = 0, seen = 0
     var lossSum = 0.0
-    for batch in loader.epoch(0) {
-      let t = Tape(training: false)
+    for batch in batches {
+      let t = Tape(training: false, inference: true)
       let z = logits(t, batch.tensor())
       lossSum += Double(t.crossEntropy(z, labels: batch.y).scalar) * Double(batch.count)
       correct += correctCount(z, labels: batch.y)
