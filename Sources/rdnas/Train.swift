@@ -129,6 +129,10 @@ func runHeadless(_ trainer: Trainer) throws {
                         s.loss, s.lr, s.imagesPerSecond)
       if let r = s.rankLoss, let l = s.lambda { line += String(format: "  rank %.4f  λ %.2f", r, l) }
       FileHandle.standardError.write(Data((line + "\n").utf8))
+    case .epochEnd(let e):
+      var line = String(format: "epoch %d done: mean loss %.4f in %.0f s", e.epoch + 1, e.meanLoss, e.seconds)
+      if let r = e.residentMiB, let p = e.peakResidentMiB { line += String(format: "  RSS %.0f MiB (peak %.0f)", r, p) }
+      FileHandle.standardError.write(Data((line + "\n").utf8))
     case .evaluation(let ev):
       var line = "eval epoch \(ev.epoch + 1): landmark τ"
       if let g = ev.tauGroundTruth { line += String(format: " vs GT %.3f", g) }

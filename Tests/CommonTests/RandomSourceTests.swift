@@ -30,3 +30,19 @@ final class RandomSourceTests: XCTestCase {
     XCTAssertEqual(sg2 / Double(n), 1, accuracy: 0.02)
   }
 }
+
+final class ProcessMemoryTests: XCTestCase {
+  func testResidentMemoryIsReportedAndTracksAnAllocation() {
+    guard let before = ProcessMemory.residentBytes, let peak = ProcessMemory.peakResidentBytes else {
+      return XCTFail("no /proc/self/status")
+    }
+    XCTAssertGreaterThan(before, 1 << 20)
+    XCTAssertGreaterThanOrEqual(peak, before)
+    let n = 64 << 20
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+    p.initialize(repeating: 1, count: n)  // touch every page
+    let after = ProcessMemory.residentBytes!
+    p.deallocate()
+    XCTAssertGreaterThan(after - before, 48 << 20)
+  }
+}

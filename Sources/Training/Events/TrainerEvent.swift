@@ -121,8 +121,14 @@ public struct EpochRecord: Codable, Sendable, Equatable {
   public var step: Int
   public var meanLoss: Double
   public var seconds: Double
-  public init(epoch: Int, step: Int, meanLoss: Double, seconds: Double) {
+  /// Resident and peak resident memory at the epoch's end, MiB (optional: older logs lack them). A run
+  /// whose resident memory keeps rising epoch after epoch leaks.
+  public var residentMiB: Double?
+  public var peakResidentMiB: Double?
+  public init(epoch: Int, step: Int, meanLoss: Double, seconds: Double, residentMiB: Double? = nil,
+              peakResidentMiB: Double? = nil) {
     self.epoch = epoch; self.step = step; self.meanLoss = meanLoss; self.seconds = seconds
+    self.residentMiB = residentMiB; self.peakResidentMiB = peakResidentMiB
   }
 }
 

@@ -35,7 +35,9 @@ extension Trainer {
         state.epoch += 1
         state.batchInEpoch = 0
         emit(.epochEnd(EpochRecord(epoch: finished, step: state.step, meanLoss: count > 0 ? lossSum / Double(count) : .nan,
-                                   seconds: Date().timeIntervalSince(epochStart))))
+                                   seconds: Date().timeIntervalSince(epochStart),
+                                   residentMiB: ProcessMemory.residentBytes.map { Double($0) / 1_048_576 },
+                                   peakResidentMiB: ProcessMemory.peakResidentBytes.map { Double($0) / 1_048_576 })))
         if let lm = landmarks, (finished + 1) % max(1, config.rank.evalEveryEpochs) == 0 || state.epoch == config.epochs {
           emit(.evaluation(try lm.evaluate(step: state.step, epoch: finished)))
         }
