@@ -12,6 +12,12 @@ public struct Batch: Sendable {
   public let epoch: Int
   /// Which dataset images the batch holds, in order (for debugging and for tests of coverage).
   public let sampleIndices: [Int]
+
+  public init(x: [Float], y: [Int32], count: Int, height: Int, width: Int, channels: Int, index: Int = 0, epoch: Int = 0,
+              sampleIndices: [Int] = []) {
+    self.x = x; self.y = y; self.count = count; self.height = height; self.width = width; self.channels = channels
+    self.index = index; self.epoch = epoch; self.sampleIndices = sampleIndices
+  }
 }
 
 /// Cuts a dataset into shuffled, augmented, normalised batches.

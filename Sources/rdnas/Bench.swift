@@ -1,7 +1,9 @@
 import ArgumentParser
 import Common
+import Data
 import Engine
 import Foundation
+import Ranking
 import Search
 import Supernet
 
@@ -11,7 +13,7 @@ struct Bench: ParsableCommand {
     abstract: "Time engine kernels: 3x3 conv fwd+bwd and a ResNet-20 training step (batch 64, 32x32).")
 
   @Option(help: "Repetitions after 3 warm-up runs.") var reps = 20
-  @Option(help: "What to time: engine | nb201 | resnet.") var what = "engine"
+  @Option(help: "What to time: engine | nb201 | resnet | eval.") var what = "engine"
   @Option(help: "Batch size (supernet steps).") var batch = 64
   @Option(help: "Rank pairs per step (resnet sandwich).") var pairs = 0
   @Flag(help: "Print where a supernet step's time goes, per op kind (forward/backward).") var profile = false
@@ -22,6 +24,7 @@ struct Bench: ParsableCommand {
     switch what {
     case "nb201": return try supernetStep(nb201: true)
     case "resnet": return try supernetStep(nb201: false)
+    case "eval": return try evaluation()
     default: break
     }
     var rng = RandomSource(seed: 0)
@@ -106,6 +109,42 @@ struct Bench: ParsableCommand {
     print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
                  DNNL.threads, Precision.default.rawValue, batch, pairs, mn, md, images / md * 1000))
     if let prof { print(prof.table(steps: reps)) }
+  }
+
+  /// Candidate evaluation as `rdnas eval` runs it (inference tapes, batch 250, one validation set shared by
+  /// all candidates), without and with BN recalibration on 5 batches of 64: candidates per second on
+  /// `images` validation images, for an NB201 (C=16, N=5) and a CIFAR-scale resnet supernet.
+  func evaluation() throws {
+    var rng = RandomSource(seed: 0)
+    let images = 1000
+    func batches(_ n: Int, _ size: Int) -> [Batch] {
+      (0..<n).map { _ in
+        Batch(x: (0..<(size * 3 * 32 * 32)).map { _ in rng.nextGaussian() }, y: (0..<size).map { _ in Int32(rng.next() % 10) },
+              count: size, height: 32, width: 32, channels: 3)
+      }
+    }
+    let validation = batches(images / 250, 250), calibration = batches(5, 64)
+    let resnet = try ResNetSpace(config: ResNetSpace.Config())
+    for (name, space, net) in [("nb201", NB201Space() as any SearchSpace, NB201Supernet(space: NB201Space(), seed: 1) as Supernet),
+                               ("resnet", resnet, ResNetSupernet(space: resnet, seed: 1))] {
+      for recal in [false, true] {
+        let candidates = (0..<reps).map { _ in space.sample(using: &rng) }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for arch in candidates {
+          if recal {
+            for (k, b) in calibration.enumerated() {
+              let t = Tape(training: true, inference: true)
+              t.batchNormMomentum = 1 / Float(k + 1)
+              _ = net.logits(t, b.tensor(), arch: arch)
+            }
+          }
+          _ = ClassifierEvaluation.evaluate(batches: validation) { t, x in net.logits(t, x, arch: arch) }
+        }
+        let s = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        print(String(format: "eval_%@ threads=%d precision=%@ candidates=%d images=%d recal=%d seconds=%.1f candidates/s=%.2f",
+                     name, DNNL.threads, Precision.default.rawValue, reps, images, recal ? 5 : 0, s, Double(reps) / s))
+      }
+    }
   }
 
   func report(_ name: String, _ mn: Double, _ md: Double) {
