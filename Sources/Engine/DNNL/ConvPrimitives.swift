@@ -98,7 +98,7 @@ final class Scratch: @unchecked Sendable {
     return raw!
   }
 
-  static let convWeights = 1, convDiffWeights = 2, convBwdWeights = 3, convSrcLow = 4, convDiffDstLow = 5
+  static let convWeights = 1, convDiffWeights = 2, convBwdWeights = 3, convDiffDstLow = 5
 }
 
 #if canImport(Glibc)

@@ -23,19 +23,22 @@ extension Tape {
     let wBuf = Scratch.get(Scratch.convWeights, bytes: MD.size(prims.fwdWeightsMD))
     let wMem = dnnl.memory(prims.fwdWeightsMD, wBuf)
     dnnl.execute(prims.sliceToFwd, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
-    let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, Scratch.convSrcLow)
+    // bf16: x's bf16 copy is made once and kept for the weight gradient (half the size of x, which the
+    // tape keeps alive anyway), instead of converting x again during backward.
+    let xLow = prims.srcToLow == nil ? nil : SavedBuffer((MD.size(prims.srcLowMD) + 3) / 4)
+    let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, into: xLow?.pointer)
     let dst = dnnl.memory(prims.dstMD, y.data)
     dnnl.execute(prims.forward, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wMem), (DNNL_ARG_DST, dst)])
     dnnl.release(slice, wMem, src, dst)
 
     record("conv2d(\(weight.name))", y) {
       guard let dy = y.grad else { return }
-      let dyMem = Tape.lowered(dy, prims.dstMD, prims.dstLowMD, prims.dstToLow, Scratch.convDiffDstLow)
+      let dyMem = Tape.lowered(dy, prims.dstMD, prims.dstLowMD, prims.dstToLow,
+                               into: prims.dstToLow == nil ? nil : Scratch.get(Scratch.convDiffDstLow, bytes: MD.size(prims.dstLowMD)))
       // Weights first: the slice gradient accumulates through a reorder with a sum post-op.
       let dwBuf = Scratch.get(Scratch.convDiffWeights, bytes: MD.size(prims.diffWeightsMD))
       let dwMem = dnnl.memory(prims.diffWeightsMD, dwBuf)
-      // bf16 re-converts x rather than keeping its bf16 copy from the forward pass alive on the tape.
-      let srcMem = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, Scratch.convSrcLow)
+      let srcMem = xLow.map { dnnl.memory(prims.srcLowMD, $0.pointer) } ?? dnnl.memory(prims.srcMD, x.data)
       dnnl.execute(prims.backwardWeights, [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
                                            (DNNL_ARG_DIFF_WEIGHTS, dwMem)])
       let gradSlice = dnnl.memory(prims.sliceMD, weight.grad)
@@ -62,13 +65,13 @@ extension Tape {
   }
 
   /// A memory object over `data` as the primitive reads it: the fp32 tensor itself, or (bf16) its
-  /// conversion into the scratch slot `slot`.
+  /// conversion into `buffer`.
   private static func lowered(_ data: UnsafeMutablePointer<Float>, _ md: dnnl_memory_desc_t, _ lowMD: dnnl_memory_desc_t,
-                       _ convert: dnnl_primitive_t?, _ slot: Int) -> dnnl_memory_t {
+                              _ convert: dnnl_primitive_t?, into buffer: UnsafeMutableRawPointer?) -> dnnl_memory_t {
     let dnnl = DNNL.shared
-    guard let convert else { return dnnl.memory(md, data) }
+    guard let convert, let buffer else { return dnnl.memory(md, data) }
     let f32 = dnnl.memory(md, data)
-    let low = dnnl.memory(lowMD, Scratch.get(slot, bytes: MD.size(lowMD)))
+    let low = dnnl.memory(lowMD, buffer)
     dnnl.execute(convert, [(DNNL_ARG_FROM, f32), (DNNL_ARG_TO, low)])
     dnnl.release(f32)
     return low
