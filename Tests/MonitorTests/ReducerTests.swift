@@ -94,8 +94,13 @@ final class ReducerTests: XCTestCase {
     XCTAssertEqual(m.headlineTau?.value, 0.4, "proxy τ when no ground truth")
     XCTAssertEqual(m.tauProxy.latest, 0.4)
     XCTAssertTrue(m.tauGroundTruth.isEmpty)
+    XCTAssertTrue(m.tauGroundTruthByLoss.isEmpty)
+    m.apply(.evaluation(EvaluationRecord(step: 4, epoch: 0, accuracies: [0.1], tauGroundTruth: 0.2, tauProxy: nil,
+                                         tauPrevious: nil, losses: [2.1], tauGroundTruthByLoss: 0.35)))
+    XCTAssertEqual(m.headlineTau?.value, 0.2)
+    XCTAssertEqual(m.tauGroundTruthByLoss.latest, 0.35)
     m.apply(.failed(FailureRecord(step: 4, message: "loss is NaN")))
     XCTAssertEqual(m.failure?.message, "loss is NaN")
-    XCTAssertEqual(m.eventCount, 6)
+    XCTAssertEqual(m.eventCount, 7)
   }
 }

@@ -75,6 +75,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var tauGroundTruth: BoundedSeries
   public internal(set) var tauProxy: BoundedSeries
   public internal(set) var tauPrevious: BoundedSeries
+  /// τ of −validation loss vs ground truth (ties in small-budget accuracies do not blur it).
+  public internal(set) var tauGroundTruthByLoss: BoundedSeries
   public internal(set) var lastEvaluation: EvaluationRecord?
 
   public internal(set) var step = 0
@@ -102,6 +104,7 @@ public struct MonitorModel: Sendable {
     tauGroundTruth = BoundedSeries(capacity: seriesCapacity)
     tauProxy = BoundedSeries(capacity: seriesCapacity)
     tauPrevious = BoundedSeries(capacity: seriesCapacity)
+    tauGroundTruthByLoss = BoundedSeries(capacity: seriesCapacity)
   }
 
   /// Fraction of rank pairs whose losses already agreed with the prior order.

@@ -34,6 +34,7 @@ extension MonitorModel {
       if let v = ev.tauGroundTruth { tauGroundTruth.append(x: x, y: v) }
       if let v = ev.tauProxy { tauProxy.append(x: x, y: v) }
       if let v = ev.tauPrevious { tauPrevious.append(x: x, y: v) }
+      if let v = ev.tauGroundTruthByLoss { tauGroundTruthByLoss.append(x: x, y: v) }
     case .epochEnd(let r):
       lastEpoch = r
       step = max(step, r.step)

@@ -39,7 +39,8 @@ enum TauPane {
     y += used
     guard y < rect.maxY else { return }
     // All three τ values, in their chart colours.
-    let values = [("GT", e.tauGroundTruth), ("proxy", e.tauProxy), ("prev", e.tauPrevious)].enumerated()
+    let values = [("GT", e.tauGroundTruth), ("proxy", e.tauProxy), ("prev", e.tauPrevious), ("GT-loss", e.tauGroundTruthByLoss)]
+      .enumerated()
       .compactMap { i, nv in nv.1.map { (i, nv.0, $0) } }
     func line(_ decimals: Int) -> [Span] {
       values.enumerated().flatMap { k, item in
@@ -52,7 +53,8 @@ enum TauPane {
     y += 1
     let rest = Rect(x: rect.x, y: y, width: rect.width, height: rect.maxY - y)
     if rest.height >= 3 {
-      let all = [("GT", m.tauGroundTruth), ("proxy", m.tauProxy), ("prev", m.tauPrevious)].enumerated()
+      let all = [("GT", m.tauGroundTruth), ("proxy", m.tauProxy), ("prev", m.tauPrevious), ("GT-loss", m.tauGroundTruthByLoss)]
+        .enumerated()
         .filter { !$0.element.1.isEmpty }
         .map { ChartSeries(name: $0.element.0, points: $0.element.1.points, paint: .role(.series($0.offset))) }
       var o = ChartOptions()
