@@ -131,6 +131,7 @@ func runHeadless(_ trainer: Trainer) throws {
       FileHandle.standardError.write(Data((line + "\n").utf8))
     case .epochEnd(let e):
       var line = String(format: "epoch %d done: mean loss %.4f in %.0f s", e.epoch + 1, e.meanLoss, e.seconds)
+      if let s = e.priorSeconds, let n = e.newPriors, n > 0 { line += String(format: "  priors %.1f s (%d new)", s, n) }
       if let r = e.residentMiB, let p = e.peakResidentMiB { line += String(format: "  RSS %.0f MiB (peak %.0f)", r, p) }
       FileHandle.standardError.write(Data((line + "\n").utf8))
     case .evaluation(let ev):

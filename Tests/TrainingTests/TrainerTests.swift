@@ -182,13 +182,20 @@ final class TrainerTests: XCTestCase {
     cfg.epochs = 1; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
     let t = try Trainer(config: cfg)
     var proxies: [Int: String] = [:]
+    var epochs: [EpochRecord] = []
     t.addSink { e in
+      if case .epochEnd(let r) = e { epochs.append(r) }
       if case .rankPair(let p) = e { proxies[p.step] = p.proxy }
       if case .step(let s) = e, s.step == 3 { t.commands.send(.setProxy("params")) }
     }
     try t.run()
     XCTAssertEqual(proxies[3], "flops")
     XCTAssertEqual(proxies[4], "params")
+    // Every pair's two priors were new or cached; the epoch says how many were computed and what they cost.
+    let newPriors = try XCTUnwrap(epochs.first?.newPriors)
+    XCTAssertGreaterThan(newPriors, 0)
+    XCTAssertLessThanOrEqual(newPriors, 2 * 8 + 2 * 4 * 2)  // 8 steps × 1 pair, plus landmark priors per proxy
+    XCTAssertGreaterThanOrEqual(try XCTUnwrap(epochs.first?.priorSeconds), 0)
     let log = try String(contentsOfFile: t.folder.metricsPath, encoding: .utf8)
     XCTAssertTrue(log.contains("guidance proxy is now params"))
     let events = log.split(separator: "\n").compactMap { EventCoding.decode($0) }

@@ -125,10 +125,15 @@ public struct EpochRecord: Codable, Sendable, Equatable {
   /// whose resident memory keeps rising epoch after epoch leaks.
   public var residentMiB: Double?
   public var peakResidentMiB: Double?
+  /// Seconds of the epoch spent computing proxy priors for rank pairs, and how many encodings were new to
+  /// the cache (the rest were free): what guidance by an expensive proxy such as ZenScore costs.
+  public var priorSeconds: Double?
+  public var newPriors: Int?
   public init(epoch: Int, step: Int, meanLoss: Double, seconds: Double, residentMiB: Double? = nil,
-              peakResidentMiB: Double? = nil) {
+              peakResidentMiB: Double? = nil, priorSeconds: Double? = nil, newPriors: Int? = nil) {
     self.epoch = epoch; self.step = step; self.meanLoss = meanLoss; self.seconds = seconds
     self.residentMiB = residentMiB; self.peakResidentMiB = peakResidentMiB
+    self.priorSeconds = priorSeconds; self.newPriors = newPriors
   }
 }
 

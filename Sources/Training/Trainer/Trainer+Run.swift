@@ -20,6 +20,7 @@ extension Trainer {
     do {
       while state.epoch < config.epochs {
         let epochStart = Date()
+        let priorSecondsBefore = priors.computeSeconds, priorMissesBefore = priors.misses
         var lossSum = 0.0, count = 0
         for batch in loader.epoch(state.epoch, startingAt: state.batchInEpoch) {
           if try handleCommands() { return }
@@ -37,7 +38,9 @@ extension Trainer {
         emit(.epochEnd(EpochRecord(epoch: finished, step: state.step, meanLoss: count > 0 ? lossSum / Double(count) : .nan,
                                    seconds: Date().timeIntervalSince(epochStart),
                                    residentMiB: ProcessMemory.residentBytes.map { Double($0) / 1_048_576 },
-                                   peakResidentMiB: ProcessMemory.peakResidentBytes.map { Double($0) / 1_048_576 })))
+                                   peakResidentMiB: ProcessMemory.peakResidentBytes.map { Double($0) / 1_048_576 },
+                                   priorSeconds: priors.computeSeconds - priorSecondsBefore,
+                                   newPriors: priors.misses - priorMissesBefore)))
         if let lm = landmarks, (finished + 1) % max(1, config.rank.evalEveryEpochs) == 0 || state.epoch == config.epochs {
           emit(.evaluation(try lm.evaluate(step: state.step, epoch: finished)))
         }
