@@ -80,4 +80,25 @@ final class ActivationPoolingTests: XCTestCase {
     try GradientCheck().run(inputs: [x], params: []) { t in t.avgPool2x2(x) }
     try GradientCheck().run(inputs: [x], params: []) { t in t.globalAvgPool(x) }
   }
+
+  func testAddReLUForwardGradientsAndFallback() throws {
+    // 2·3·3·3 = 54 elements: three SIMD16 blocks and a scalar tail. a is ≥ 0.1 from zero, |b| ≤ 0.04.
+    let a = awayFromZero(Shape(2, 3, 3, 3), seed: 31)
+    var rng = RandomSource(seed: 32)
+    let b = Tensor(shape: a.shape, values: (0..<a.count).map { _ in (rng.nextGaussian() * 0.02).clamped(-0.04, 0.04) },
+                   requiresGrad: true)
+    let y = Tape(training: true).addReLU(a, b)
+    for i in 0..<a.count { XCTAssertEqual(y.data[i], max(a.data[i] + b.data[i], 0)) }
+    try GradientCheck().run(inputs: [a, b], params: []) { t in t.addReLU(a, b) }
+    // The same as the two ops, and the two ops are what a ReLU observer sees.
+    let t = Tape(training: true)
+    var observed = 0
+    t.reluObserver = { _ in observed += 1 }
+    XCTAssertEqual(t.addReLU(a, b).values, y.values)
+    XCTAssertEqual(observed, 1)
+  }
+}
+
+extension Float {
+  func clamped(_ lo: Float, _ hi: Float) -> Float { Swift.min(Swift.max(self, lo), hi) }
 }

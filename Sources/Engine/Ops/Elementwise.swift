@@ -12,6 +12,30 @@ extension Tape {
     return y
   }
 
+  /// relu(a + b) in one pass each way (a residual join followed by its activation). Falls back to the two
+  /// ops when a proxy observes ReLU inputs.
+  public func addReLU(_ a: Tensor, _ b: Tensor) -> Tensor {
+    if reluObserver != nil { return relu(add(a, b)) }
+    precondition(a.shape == b.shape, "addReLU: \(a.shape) vs \(b.shape)")
+    let y = Tensor(shape: a.shape, requiresGrad: a.requiresGrad || b.requiresGrad)
+    Vec.sumReLU(a.data, b.data, into: y.data, a.count)
+    record("addReLU", y) {
+      guard let dy = y.grad else { return }
+      // The masked gradient is the same for both inputs: compute it once into the first, copy to the second.
+      switch (a.requiresGrad, b.requiresGrad) {
+      case (true, true):
+        let g = Buffer.allocate(a.count)
+        Vec.maskPositive(dy, where: y.data, into: g, a.count)
+        a.accumulateGrad(g); b.accumulateGrad(g)
+        Buffer.free(g)
+      case (true, false): a.accumulateGrad { Vec.maskPositive(dy, where: y.data, into: $0, a.count) }
+      case (false, true): b.accumulateGrad { Vec.maskPositive(dy, where: y.data, into: $0, b.count) }
+      case (false, false): break
+      }
+    }
+    return y
+  }
+
   /// The sum of several same-shaped tensors (a NAS-Bench-201 node). Empty → nil.
   public func sum(_ xs: [Tensor]) -> Tensor? {
     guard var acc = xs.first else { return nil }

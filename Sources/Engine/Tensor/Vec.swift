@@ -58,4 +58,31 @@ enum Vec {
     while i < n { total += Double(p[i] * p[i]); i += 1 }
     return total
   }
+
+  /// dst = max(a + b, 0)
+  static func sumReLU(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    let zero = SIMD16<Float>(repeating: 0)
+    while i + 16 <= n {
+      let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+        + UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(dst + i).storeBytes(of: x.replacing(with: zero, where: x .< zero), as: SIMD16<Float>.self)
+      i += 16
+    }
+    while i < n { dst[i] = max(a[i] + b[i], 0); i += 1 }
+  }
+
+  /// dst = src where y > 0, else 0 (ReLU backward from its output).
+  static func maskPositive(_ src: UnsafePointer<Float>, where y: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                           _ n: Int) {
+    var i = 0
+    let zero = SIMD16<Float>(repeating: 0)
+    while i + 16 <= n {
+      let g = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self)
+      let v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(dst + i).storeBytes(of: g.replacing(with: zero, where: v .<= zero), as: SIMD16<Float>.self)
+      i += 16
+    }
+    while i < n { dst[i] = y[i] > 0 ? src[i] : 0; i += 1 }
+  }
 }

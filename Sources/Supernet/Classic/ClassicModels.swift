@@ -81,7 +81,7 @@ public final class ResNet20: ImageClassifier {
     for b in blocks {
       let y = b.bn2(t, b.conv2(t, b.bn1.relu(t, b.conv1(t, h))))
       let s = b.shortcut.map { $0.1(t, $0.0(t, h)) } ?? h
-      h = t.relu(t.add(y, s))
+      h = t.addReLU(y, s)
     }
     return fc(t, t.globalAvgPool(h))
   }

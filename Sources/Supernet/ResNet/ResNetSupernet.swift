@@ -86,7 +86,7 @@ public final class ResNetSupernet: Supernet {
           h = outer(t, y, blk.slope)
         } else {
           let shortcut = blk.shortcut.map { $0.bn(t, $0.conv(t, h, out: w.out)) } ?? t.sliceChannels(h, w.out)
-          h = outer(t, t.add(y, shortcut), blk.slope)
+          h = activation == .relu ? t.addReLU(y, shortcut) : outer(t, t.add(y, shortcut), blk.slope)
         }
         if let hook = t.blockOutputHook { h = hook(t, h) }
       }
