@@ -10,11 +10,13 @@ def load(path):
     return json.load(open(path))
 
 
-def rank(a, b, name, column_a=None):
+def rank(a, b, name, column_a=None, column_b=None):
     out = f"{R}/rank-{name}.json"
     cmd = [BIN, "rank", a, b, "--no-plot", "--json", out]
     if column_a:
         cmd += ["--column-a", column_a]
+    if column_b:
+        cmd += ["--column-b", column_b]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     r = load(out)
     t, rho = r["tau"], r["rho"]
@@ -48,3 +50,4 @@ for name in ["sandwich", "sandwich-rd-flops"]:
     print(f"| {name} (−loss) | GT mean | {rank(e, f'{R}/gt-mean.json', name + '-loss', 'loss')} |")
     for seed, g in [(1, s1), (2, s2)]:
         print(f"| {name} (accuracy) | GT seed {seed} | {rank(e, f'{R}/gt-seed{seed}.json', f'{name}-s{seed}')} |")
+    print(f"| {name} (accuracy) | proxy flops | {rank(e, f'{R}/proxies.csv', f'{name}-flops', None, 'flops')} |")
