@@ -10,10 +10,13 @@ JOBS=${JOBS:-2}
 COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --seed 0 --lr 0.05 --log-every 100 --headless --runs-dir $R"
 EXPERIMENTS="
 rd-flops-bf16|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --precision bf16
+rd-flops-s1|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --seed 1
 rd-flops-sym-l10|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric
 rd-flops-sym-p4|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 4 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --symmetric
 sandwich-rd-flops|--strategy sandwich --paths 4 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2
 rd-synflow-sym|--strategy spos --paths 1 --epochs 3 --proxy synflow --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --symmetric
+rd-synflow-sym-l10|--strategy spos --paths 1 --epochs 3 --proxy synflow --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric
+rd-flops-sym-l10-e10|--strategy spos --paths 1 --epochs 10 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric
 spos-e10|--strategy spos --paths 1 --epochs 10
 rd-flops-sym-e10|--strategy spos --paths 1 --epochs 10 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --symmetric
 "
