@@ -78,26 +78,26 @@ struct Bench: ParsableCommand {
     let opt = SGD(store: net.store, config: cfg)
     let paths = nb201 ? 1 : 4
     var prof: OpProfile?
-    func Tape(training: Bool) -> Engine.Tape {
-      let t = Engine.Tape(training: training)
+    func newTape() -> Tape {  // every tape of the step shares the profile
+      let t = Tape(training: true)
       t.profile = prof
       return t
     }
     let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile() } }) {
       if nb201 {
-        let t = Tape(training: true)
+        let t = newTape()
         try t.backward(t.crossEntropy(net.logits(t, x, arch: space.sample(using: &rng)), labels: y))
       } else {
-        let t = Tape(training: true)
+        let t = newTape()
         let z = net.logits(t, x, arch: space.largest)
         try t.backward(t.crossEntropy(z, labels: y))
         let soft = softmaxRows(z.data, rows: batch, classes: 10)
         for arch in [space.smallest, space.sample(using: &rng), space.sample(using: &rng)] {
-          let s = Tape(training: true)
+          let s = newTape()
           try s.backward(s.softCrossEntropy(net.logits(s, x, arch: arch), target: soft))
         }
         for _ in 0..<pairs {
-          let s = Tape(training: true)
+          let s = newTape()
           let la = s.crossEntropy(net.logits(s, x, arch: space.sample(using: &rng)), labels: y)
           let lb = s.crossEntropy(net.logits(s, x, arch: space.sample(using: &rng)), labels: y)
           try s.backward(s.relu(s.subtract(lb, s.stopGradient(la))))
