@@ -11,6 +11,7 @@ COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cif
 EXPERIMENTS="
 rd-flops-bf16|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --precision bf16
 rd-flops-s1|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --seed 1
+rd-flops-bf16-s1|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --precision bf16 --seed 1
 rd-flops-sym-l10|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric
 rd-flops-sym-p4|--strategy spos --paths 1 --epochs 3 --proxy flops --pairs 4 --min-distance 4 --lambda-schedule warmup --lambda-max 2 --symmetric
 sandwich-rd-flops|--strategy sandwich --paths 4 --epochs 3 --proxy flops --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 2
