@@ -128,18 +128,10 @@ struct Bench: ParsableCommand {
     for (name, space, net) in [("nb201", NB201Space() as any SearchSpace, NB201Supernet(space: NB201Space(), seed: 1) as Supernet),
                                ("resnet", resnet, ResNetSupernet(space: resnet, seed: 1))] {
       for recal in [false, true] {
+        let evaluator = CandidateEvaluator(net: net, validationBatches: validation, calibrationBatches: recal ? calibration : [])
         let candidates = (0..<reps).map { _ in space.sample(using: &rng) }
         let t0 = DispatchTime.now().uptimeNanoseconds
-        for arch in candidates {
-          if recal {
-            for (k, b) in calibration.enumerated() {
-              let t = Tape(training: true, inference: true)
-              t.batchNormMomentum = 1 / Float(k + 1)
-              _ = net.logits(t, b.tensor(), arch: arch)
-            }
-          }
-          _ = ClassifierEvaluation.evaluate(batches: validation) { t, x in net.logits(t, x, arch: arch) }
-        }
+        for arch in candidates { _ = try evaluator.evaluate(arch) }
         let s = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         print(String(format: "eval_%@ threads=%d precision=%@ candidates=%d images=%d recal=%d seconds=%.1f candidates/s=%.2f",
                      name, DNNL.threads, Precision.default.rawValue, reps, images, recal ? 5 : 0, s, Double(reps) / s))

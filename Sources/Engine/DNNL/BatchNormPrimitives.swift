@@ -14,8 +14,7 @@ final class BatchNormPrimitives: @unchecked Sendable {
   let backward: dnnl_primitive_t
   let dataMD: dnnl_memory_desc_t
   let statMD: dnnl_memory_desc_t
-  /// Bytes of the ReLU workspace (0 without `fuseReLU`).
-  let workspaceBytes: Int
+  /// The ReLU mask's layout (nil without `fuseReLU`).
   let workspaceMD: dnnl_memory_desc_t?
 
   init(_ key: Key, _ dnnl: DNNL) {
@@ -34,7 +33,6 @@ final class BatchNormPrimitives: @unchecked Sendable {
     dnnlCheck(dnnl_batch_normalization_backward_desc_init(&bd, prop, &data, &data, 1e-5, flags), "bn bwd")
     let bpd = dnnl.primitiveDesc(&bd, hint: fpd, "bn bwd pd")
     workspaceMD = key.fuseReLU ? dnnl.queryMD(fpd, dnnl_query_workspace_md) : nil
-    workspaceBytes = workspaceMD.map(MD.size) ?? 0
     forward = dnnl.primitive(fpd)
     backward = dnnl.primitive(bpd)
     dnnl_primitive_desc_destroy(fpd)

@@ -38,7 +38,7 @@ extension Tape {
     var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, dst), (DNNL_ARG_MEAN, mMem),
                                           (DNNL_ARG_VARIANCE, vMem)]
     // The ReLU mask lives as long as the tape entry (the backward reads it).
-    let workspace = fuseReLU ? SavedBuffer((prims.workspaceBytes + 3) / 4) : nil
+    let workspace = prims.workspaceMD.map { SavedBuffer((MD.size($0) + 3) / 4) }
     let wsMem = prims.workspaceMD.map { dnnl.memory($0, workspace!.pointer) }
     if let wsMem { args.append((DNNL_ARG_WORKSPACE, wsMem)) }
     var scaleMem: dnnl_memory_t?, shiftMem: dnnl_memory_t?

@@ -21,7 +21,7 @@ extension Tape {
     Vec.sumReLU(a.data, b.data, into: y.data, a.count)
     record("addReLU", y) {
       guard let dy = y.grad else { return }
-      // The masked gradient is the same for both inputs: compute it once into the first, copy to the second.
+      // The masked gradient is the same for both inputs: computed once into a temporary, added to each.
       switch (a.requiresGrad, b.requiresGrad) {
       case (true, true):
         let g = Buffer.allocate(a.count)

@@ -10,25 +10,24 @@ import Supernet
 /// statistics (the reference), or after recalibrating BN on K training batches per candidate.
 public struct CandidateEvaluator {
   public let net: Supernet
-  public let validation: BatchLoader
-  public let calibration: BatchLoader?
-  public let calibrationBatches: Int
   /// The validation set and the calibration batches, decoded and normalised once for all candidates
   /// (the same batches every time, so candidates stay comparable and the loader's work is not repeated).
-  private let validationBatches: [Batch]
-  private let calibrationSet: [Batch]
+  public let validationBatches: [Batch]
+  public let calibrationBatches: [Batch]
 
   public init(net: Supernet, validation: BatchLoader, calibration: BatchLoader? = nil, calibrationBatches: Int = 0) {
+    self.init(net: net, validationBatches: Array(validation.epoch(0)),
+              calibrationBatches: calibration.map { Array($0.epoch(0).prefix(calibrationBatches)) } ?? [])
+  }
+
+  public init(net: Supernet, validationBatches: [Batch], calibrationBatches: [Batch] = []) {
     self.net = net
-    self.validation = validation
-    self.calibration = calibration
+    self.validationBatches = validationBatches
     self.calibrationBatches = calibrationBatches
-    validationBatches = Array(validation.epoch(0))
-    calibrationSet = calibration.map { Array($0.epoch(0).prefix(calibrationBatches)) } ?? []
   }
 
   public func evaluate(_ arch: Encoding) throws -> EvaluationResult {
-    guard !calibrationSet.isEmpty else {
+    guard !calibrationBatches.isEmpty else {
       return ClassifierEvaluation.evaluate(batches: validationBatches) { t, x in net.logits(t, x, arch: arch) }
     }
     // Recalibrate on a copy of the statistics, then put the trained ones back for the next candidate.
@@ -36,7 +35,7 @@ public struct CandidateEvaluator {
     let saved = stats.map(\.values)
     defer { for (p, v) in zip(stats, saved) { p.values = v } }
     for p in stats { p.values = [Float](repeating: p.name.hasSuffix("running_var") ? 1 : 0, count: p.count) }
-    for (k, batch) in calibrationSet.enumerated() {
+    for (k, batch) in calibrationBatches.enumerated() {
       let t = Tape(training: true, inference: true)
       t.batchNormMomentum = 1 / Float(k + 1)  // cumulative mean over the calibration batches
       _ = net.logits(t, batch.tensor(), arch: arch)

@@ -11,12 +11,14 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 
 public enum ClassifierEvaluation {
   /// `logits` runs the model on a tape (so supernets can pass a subnet choice in the closure).
+  /// A single pass streams the loader (its prefetching overlaps the model); callers scoring many models on
+  /// one set pass batches they loaded once.
   public static func evaluate(loader: BatchLoader, logits: (Tape, Tensor) -> Tensor) -> EvaluationResult {
-    evaluate(batches: Array(loader.epoch(0)), logits: logits)
+    evaluate(batches: loader.epoch(0), logits: logits)
   }
 
-  /// Over batches already loaded: callers scoring many models on one validation set load it once.
-  public static func evaluate(batches: [Batch], logits: (Tape, Tensor) -> Tensor) -> EvaluationResult {
+  public static func evaluate<S: Sequence>(batches: S, logits: (Tape, Tensor) -> Tensor) -> EvaluationResult
+  where S.Element == Batch {
     var correct = 0, seen = 0
     var lossSum = 0.0
     for batch in batches {

@@ -13,7 +13,8 @@ final class LandmarkTracker {
   let set: LandmarkSet
   let archs: [Encoding]
   unowned let trainer: Trainer
-  let loader: BatchLoader
+  /// The fixed validation subset, loaded once: every evaluation scores all landmarks on it.
+  let batches: [Batch]
 
   init?(trainer: Trainer) throws {
     let cfg = trainer.config.rank
@@ -51,14 +52,15 @@ final class LandmarkTracker {
     let prior = try chosen.map { try trainer.priors.prior(proxy, $0) }
     set = LandmarkSet(archs: chosen.map { space.format($0) }, groundTruth: gt, prior: prior, proxy: proxy)
     let images = min(cfg.evalImages, trainer.validation.count)
-    loader = try BatchLoader(dataset: trainer.validation.subset(Array(0..<images)), batchSize: 250, shuffle: false,
-                             dropLast: false, augmentation: .none, normalization: trainer.normalization, seed: 0)
+    let loader = try BatchLoader(dataset: trainer.validation.subset(Array(0..<images)), batchSize: 250, shuffle: false,
+                                 dropLast: false, augmentation: .none, normalization: trainer.normalization, seed: 0)
+    batches = Array(loader.epoch(0))
   }
 
   func evaluate(step: Int, epoch: Int) throws -> EvaluationRecord {
     let net = trainer.net
     let results = archs.map { arch in
-      ClassifierEvaluation.evaluate(loader: loader) { t, x in net.logits(t, x, arch: arch) }
+      ClassifierEvaluation.evaluate(batches: batches) { t, x in net.logits(t, x, arch: arch) }
     }
     let acc = results.map(\.accuracy), losses = results.map(\.loss)
     let tauGT = try set.groundTruth.map { try KendallTau.tauB(acc, $0) }
