@@ -34,7 +34,7 @@ struct RDNAS: ParsableCommand {
     commandName: "rdnas",
     abstract: "One-shot NAS with ranking distillation from zero-cost proxies.",
     version: version,
-    subcommands: [Train.self, MonitorRun.self, Eval.self, Rank.self, Proxy.self, Sample.self, Split.self, Merge.self, Standalone.self, Demo.self, Bench.self])
+    subcommands: [Train.self, MonitorRun.self, Eval.self, Rank.self, Ensemble.self, Proxy.self, Sample.self, Split.self, Merge.self, Standalone.self, Demo.self, Bench.self])
 }
 
 /// Options every compute command shares.

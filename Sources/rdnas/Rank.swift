@@ -13,6 +13,8 @@ struct Rank: ParsableCommand {
   @Argument(help: "Second score file (e.g. ground truth).") var b: String
   @Option(help: "Score column of the first file: a CSV column (NB201: cifar10 | cifar100 | imagenet) or a JSON field (acc, or loss: negated, lower is better).") var columnA: String?
   @Option(help: "Score column of the second file (as --column-a).") var columnB: String?
+  @Option(help: "A second prediction to hold the first against: prints τ(a) − τ(versus) vs b with a paired bootstrap CI.") var versus: String?
+  @Option(help: "Score column of --versus (as --column-a).") var columnVersus: String?
   @Option(help: "Bootstrap resamples.") var resamples = 1000
   @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 0
   @Option(help: "Write the scatter as an SVG file.") var svg: String?
@@ -31,6 +33,13 @@ struct Rank: ParsableCommand {
             + (al.droppedFromFirst + al.droppedFromSecond > 0
                ? " (\(al.droppedFromFirst) only in the first, \(al.droppedFromSecond) only in the second)" : ""))
       print(report.description)
+      if let versus {
+        let tv = try GroundTruth.load(path: versus, column: columnVersus)
+        let (_, cols) = try ta.joined(with: [tv, tb])
+        let d = try PairedTauDifference.compute(a: cols[0], b: cols[1], truth: cols[2], resamples: resamples, seed: seed)
+        print(String(format: "paired over %d common cells: τ(a) %.3f − τ(versus) %.3f = %+.3f [%+.3f, %+.3f]%@",
+                     d.n, d.tauA, d.tauB, d.difference, d.low, d.high, d.aIsBetter ? "  (a is better)" : ""))
+      }
       let scatter = try RankScatter(x: al.x, y: al.y)
       if !noPlot { printScatter(scatter) }
       if let svg {

@@ -36,7 +36,7 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "nb201 channels C.") var nb201C = 16
   @Option(help: "nb201 cells per stage N.") var nb201N = 5
   @Option(help: "Start from this checkpoint of the largest network (mid channels reordered).") var initFrom: String?
-  @Option(help: "Guiding proxy of the rank loss (flops, params, synflow, zen, ...); omit to disable.") var proxy: String?
+  @Option(help: "Guiding proxy of the rank loss (flops, params, synflow, zen, naswot, swap, swapreg, random, file:SCORES); omit to disable.") var proxy: String?
   @Option(help: "Rank pairs per step.") var pairs = 2
   @Option(help: "λ schedule: warmup | constant | cosine | multistage.") var lambdaSchedule = "warmup"
   @Option(help: "λ maximum.") var lambdaMax = 2.0

@@ -35,7 +35,7 @@ extension NetworkProxy {
 /// The registry of proxies by name.
 public enum ZeroCostProxies {
   /// Every known proxy name, in the order the CLI lists them.
-  public static let names = ["flops", "params", "zen", "synflow", "naswot", "gradnorm", "snip"]
+  public static let names = ["flops", "params", "zen", "synflow", "naswot", "swap", "swapreg", "gradnorm", "snip"]
 
   /// Stands for log 0: the score of a network whose output does not depend on its input or weights
   /// (e.g. an NB201 cell with no path from its input to its output). Finite so that score files stay
@@ -50,6 +50,8 @@ public enum ZeroCostProxies {
     case "zen", "zennas": return ZenScore()
     case "synflow": return SynFlow()
     case "naswot": return NASWOT()
+    case "swap": return SWAP()
+    case "swapreg", "swap-reg": return SWAP(regulariser: SWAP.nb201Regulariser)
     case "gradnorm", "grad_norm": return GradNorm()
     case "snip": return SNIP()
     default:

@@ -1,22 +1,33 @@
 import Foundation
 import Common
+import Ranking
 import Search
 
 /// Zero-cost proxy values per (proxy, encoding), computed once: priors of rank pairs repeat across steps,
-/// and some proxies (ZenScore, SynFlow) cost a forward pass or more.
+/// and some proxies (ZenScore, SynFlow, SWAP) cost a forward pass or more.
+///
+/// Besides the registry's proxies, two teachers exist only as priors:
+/// - `random`: a uniform value per architecture, fixed for the run (a hash of the encoding and the seed).
+///   The control that separates a proxy's information from the rank loss's mere regularisation.
+/// - `file:PATH`: scores read from a table (competition JSON, or CSV with `arch` and `score` columns), so
+///   any precomputed teacher (a rank-average of proxies, a proxy scored on the benchmark's own macro
+///   skeleton) can guide training. An architecture missing from the table is an error, not a silent zero.
 public final class PriorCache: @unchecked Sendable {
   /// Scores `arch` with `proxy` in `space` (the trainer's space: the dataset's input shape and classes).
   public typealias Scorer = (_ proxy: String, _ arch: Encoding, _ space: any SearchSpace) throws -> Double
   let space: any SearchSpace
   let scorer: Scorer?
+  let seed: UInt64
   private var values: [String: [Encoding: Double]] = [:]
+  private var tables: [String: [String: Double]] = [:]
   public private(set) var computeSeconds = 0.0
   public private(set) var hits = 0, misses = 0
 
-  /// `scorer` handles proxies other than the analytic "flops" and "params".
-  public init(space: any SearchSpace, scorer: Scorer? = nil) {
+  /// `scorer` handles proxies other than the analytic "flops" and "params" and the built-in teachers.
+  public init(space: any SearchSpace, scorer: Scorer? = nil, seed: UInt64 = 0) {
     self.space = space
     self.scorer = scorer
+    self.seed = seed
   }
 
   public func prior(_ proxy: String, _ arch: Encoding) throws -> Double {
@@ -27,12 +38,41 @@ public final class PriorCache: @unchecked Sendable {
     switch proxy {
     case "flops": v = space.flops(arch)
     case "params": v = Double(space.params(arch))
+    case "random": v = Self.randomPrior(space.format(arch), seed: seed)
+    case _ where proxy.hasPrefix("file:"): v = try tablePrior(path: String(proxy.dropFirst(5)), arch)
     default:
-      guard let scorer else { throw RDNASError.badInput("unknown proxy '\(proxy)' (known: flops, params)") }
+      guard let scorer else { throw RDNASError.badInput("unknown proxy '\(proxy)' (known: flops, params, random, file:PATH)") }
       v = try scorer(proxy, arch, space)
     }
     computeSeconds += Date().timeIntervalSince(t0)
     values[proxy, default: [:]][arch] = v
+    return v
+  }
+
+  /// Uniform in [0, 1), a pure function of (architecture string, seed): FNV-1a then a SplitMix64 finaliser.
+  public static func randomPrior(_ arch: String, seed: UInt64) -> Double {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+    for b in arch.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
+    h ^= h >> 31
+    return Double(h >> 11) / Double(UInt64(1) << 53)
+  }
+
+  private func tablePrior(path: String, _ arch: Encoding) throws -> Double {
+    if tables[path] == nil {
+      let table = try GroundTruth.load(path: path, column: path.lowercased().hasSuffix(".csv") ? "score" : nil)
+      var byArch: [String: Double] = [:]
+      for e in table.entries {
+        let key = (try? space.format(space.parse(e.arch))) ?? e.arch
+        byArch[key] = e.score
+      }
+      tables[path] = byArch
+    }
+    let name = space.format(arch)
+    guard let v = tables[path]?[name] else {
+      throw RDNASError.badInput("prior table \(path) has no score for architecture \(name)")
+    }
     return v
   }
 }

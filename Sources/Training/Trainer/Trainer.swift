@@ -75,7 +75,7 @@ public final class Trainer: @unchecked Sendable {
     case .constant: schedule = .constant(config.lr)
     case .step: schedule = .step(base: config.lr, milestones: [total / 2, total * 3 / 4], gamma: 0.1)
     }
-    priors = PriorCache(space: space, scorer: proxyScorer)
+    priors = PriorCache(space: space, scorer: proxyScorer, seed: config.seed)
     state = TrainerState(step: 0, epoch: 0, batchInEpoch: 0, rng: RandomSource(seed: config.seed ^ 0x5A17).state,
                          proxy: config.rank.proxy)
 

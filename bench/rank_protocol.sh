@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# NB201 ranking protocol (issue 11): every configuration trained with several seeds, each supernet scored on the same
+# uniformly drawn held-out cells (runs/protocol/heldout-uniform.json, tools/uniform_cells.py) and on the stratified set
+# of earlier rounds; bench/rank_protocol.py turns the eval JSONs into the paired-bootstrap report. Resumable: a run
+# with a final checkpoint is not retrained, an eval JSON that exists is not recomputed.
+# Usage: bash bench/rank_protocol.sh [config ...]   (no names: all)   env: SEEDS="0 1 2" JOBS=1 BIN=...
+set -u
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release/rdnas}; R=${R:-runs/protocol}; GT=../shared/data/nasbench201/nb201_test_acc_200ep.csv
+JOBS=${JOBS:-1}; SEEDS=${SEEDS:-"0 1 2"}
+mkdir -p "$R"
+[ -f "$R/heldout-uniform.json" ] || python3 tools/uniform_cells.py $GT 560 2026 "$R/heldout-uniform.json"
+COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --lr 0.05 --log-every 100
+  --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500"
+RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric"
+# name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
+# forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
+CONFIGS="
+spos|--strategy spos --paths 1 --epochs 3
+rd-flops|$RD --proxy flops
+rd-random|$RD --proxy random
+rd-swapreg|$RD --proxy file:$R/teacher-swapreg.csv
+spos-e9|--strategy spos --paths 1 --epochs 9
+"
+run() {  # name seed options...
+  local name=$1 seed=$2; shift 2
+  local run=$name-s$seed t0=$(date +%s)
+  [ -f "$R/$run/checkpoints/last.safetensors" ] && grep -q '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null \
+    || $BIN train --name $run --seed $seed $COMMON "$@" 2> "$R/$run.log"
+  local t1=$(date +%s)
+  [ -f "$R/$run-eval.json" ] || $BIN eval --run "$R/$run" --archs "$R/heldout-uniform.json" --out "$R/$run-eval.json" \
+    --images 1000 --bn-recalibrate 5 --threads 1 2>> "$R/$run.log"
+  echo "$run train $(( t1 - t0 )) s, eval $(( $(date +%s) - t1 )) s" >> "$R/times.txt"
+}
+wanted=" $* "
+# Seed-major: every configuration gets its first seed before any gets its second, so a cut-short session
+# still compares all configurations.
+for seed in $SEEDS; do
+  echo "$CONFIGS" | while IFS='|' read -r name opts; do
+    [ -z "$name" ] && continue
+    [ $# -gt 0 ] && [[ "$wanted" != *" $name "* ]] && continue
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 5; done
+    run "$name" "$seed" $opts &
+    [ "$JOBS" -le 1 ] && wait
+  done
+done
+wait
