@@ -47,6 +47,7 @@ struct Proxy: ParsableCommand {
   @Option(help: "Candidates JSON to score.") var archs: String?
   @Flag(help: "Score every architecture of the space (nb201: all 15,625 cells).") var all = false
   @Option(help: "Images in the batch of data-dependent proxies.") var batchImages = 64
+  @Option(help: "Re-initialisations SWAP averages over (the paper uses 32; 4 by default here, 1 to score a whole space quickly).") var swapRepeats: Int?
   @Option(help: "Output file (.csv, or .json for a single proxy).") var out: String
   @OptionGroup var compute: ComputeOptions
 
@@ -54,7 +55,15 @@ struct Proxy: ParsableCommand {
     try runReportingErrors {
       compute.apply()
       var config = try options.makeConfig(threads: compute.threads)
-      let list = try ZeroCostProxies.make(list: proxies)
+      var list = try ZeroCostProxies.make(list: proxies)
+      if let swapRepeats {
+        guard swapRepeats >= 1 else { throw RDNASError.badInput("--swap-repeats must be at least 1") }
+        list = list.map { p in
+          guard var swap = p as? SWAP else { return p }
+          swap.repeats = swapRepeats
+          return swap
+        }
+      }
       let needsData = list.contains { $0.isDataDependent }
       let batch = needsData ? try ProxyScoring.proxyBatch(config: &config, count: batchImages, seed: config.seed) : nil
       if !needsData { _ = try? RunData.load(&config) }  // input shape and classes of the dataset, when present
