@@ -3,7 +3,10 @@
 # uniformly drawn held-out cells (runs/protocol/heldout-uniform.json, tools/uniform_cells.py) and on the stratified set
 # of earlier rounds; bench/rank_protocol.py turns the eval JSONs into the paired-bootstrap report. Resumable: a run
 # with a final checkpoint is not retrained, an eval JSON that exists is not recomputed.
-# Usage: bash bench/rank_protocol.sh [config ...]   (no names: all)   env: SEEDS="0 1 2" JOBS=1 BIN=...
+# Usage: bash bench/rank_protocol.sh [config | config:seed ...]   (no names: all)   env: SEEDS="0 1 2" JOBS=1 BIN=...
+# The SWAP teacher (rd-swapreg) is read from $R/teacher-swapreg.csv, made from all 15,625 cells scored at the
+# benchmark's own macro skeleton (N=5): `rdnas proxy --proxies swap,params --swap-repeats 1 --all` then
+# tools/swap_teacher.py; this script makes it when missing (about an hour of one core).
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/rdnas}; R=${R:-runs/protocol}; GT=../shared/data/nasbench201/nb201_test_acc_200ep.csv
@@ -22,8 +25,15 @@ rd-random|$RD --proxy random
 rd-swapreg|$RD --proxy file:$R/teacher-swapreg.csv
 spos-e9|--strategy spos --paths 1 --epochs 9
 "
+teacher() {
+  [ -f "$R/teacher-swapreg.csv" ] && return
+  [ -f "$R/all-swap.csv" ] || $BIN proxy --space nb201 --nb201-c 16 --nb201-n 5 --dataset cifar10 --data data/cifar10 \
+    --threads 1 --proxies swap,params --swap-repeats 1 --all --out "$R/all-swap.csv" 2> "$R/all-swap.log"
+  python3 tools/swap_teacher.py "$R/all-swap.csv" "$R/teacher-swapreg.csv"
+}
 run() {  # name seed options...
   local name=$1 seed=$2; shift 2
+  [ "$name" = rd-swapreg ] && teacher
   local run=$name-s$seed t0=$(date +%s)
   [ -f "$R/$run/checkpoints/last.safetensors" ] && grep -q '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null \
     || $BIN train --name $run --seed $seed $COMMON "$@" 2> "$R/$run.log"
@@ -34,11 +44,11 @@ run() {  # name seed options...
 }
 wanted=" $* "
 # Seed-major: every configuration gets its first seed before any gets its second, so a cut-short session
-# still compares all configurations.
+# still compares all configurations. An argument config:seed runs that one pair only.
 for seed in $SEEDS; do
   echo "$CONFIGS" | while IFS='|' read -r name opts; do
     [ -z "$name" ] && continue
-    [ $# -gt 0 ] && [[ "$wanted" != *" $name "* ]] && continue
+    [ $# -gt 0 ] && [[ "$wanted" != *" $name "* && "$wanted" != *" $name:$seed "* ]] && continue
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 5; done
     run "$name" "$seed" $opts &
     [ "$JOBS" -le 1 ] && wait

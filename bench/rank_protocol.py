@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Report of the NB201 ranking protocol (issue 11) from the eval JSONs that bench/rank_protocol.sh writes.
+
+Cells: the uniform draw (runs/protocol/heldout-uniform.json) minus every landmark of every run, first 500 in draw
+order; the same cells for every row. For each configuration and seed, the supernet's scores are read by accuracy,
+by -loss and by accuracy with -loss breaking ties; against the 200-epoch CIFAR-10 ground truth it reports Kendall
+tau-b, Spearman rho, P@top-5% / 10% (fractional tie rule, as rdnas), tau(supernet, teacher), mean accuracy and distinct
+accuracies. Paired bootstrap over cells (one resample of cells shared by every statistic): the seed-mean of
+tau(supernet) - tau(baseline) for each baseline: the teacher proxy alone, the free ensemble (rank average of the SPOS
+supernet of the same seed and the teacher), SPOS at equal steps, SPOS at equal wall time, the random-prior control.
+Usage: python3 bench/rank_protocol.py RUNS_DIR OUT.md [--resamples 1000] [--score loss|acc|acc+loss]
+"""
+import csv, glob, json, os, re, sys
+import numpy as np
+from scipy import stats
+
+R, OUT = sys.argv[1], sys.argv[2]
+args = sys.argv[3:]
+RESAMPLES = int(args[args.index("--resamples") + 1]) if "--resamples" in args else 1000
+PRIMARY = args[args.index("--score") + 1] if "--score" in args else "loss"
+GT_PATH = "../shared/data/nasbench201/nb201_test_acc_200ep.csv"
+gt = {r["ArchitectureString"]: float(r["CIFAR10TestAccuracy200Epochs"]) for r in csv.DictReader(open(GT_PATH))}
+
+# --- cells -------------------------------------------------------------------------------------------------
+landmarks = set()
+for m in glob.glob(f"{R}/*/metrics.jsonl"):
+    for line in open(m):
+        if '"type":"landmarks"' in line:
+            landmarks.update(json.loads(line)["archs"])
+draw = [v["arch"] for v in json.load(open(f"{R}/heldout-uniform.json")).values()]
+cells = [a for a in draw if a not in landmarks][:500]
+truth = np.array([gt[a] for a in cells])
+
+# --- proxies on those cells ----------------------------------------------------------------------------------
+proxies = {}
+for path in [f"{R}/heldout-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"]:
+    if not os.path.exists(path):
+        continue
+    for row in csv.DictReader(open(path)):
+        for k, v in row.items():
+            if k in ("key", "arch"):
+                continue
+            name = "swapreg" if (path.endswith("teacher-swapreg.csv") and k == "score") else k
+            proxies.setdefault(name, {})[row["arch"]] = float(v)
+proxies = {k: np.array([v[a] for a in cells]) for k, v in proxies.items() if all(a in v for a in cells)}
+
+# --- runs ------------------------------------------------------------------------------------------------
+def load_eval(path):
+    d = json.load(open(path))
+    by = {v["arch"]: v for v in d.values()}
+    acc = np.array([by[a]["acc"] for a in cells]); loss = np.array([by[a]["loss"] for a in cells])
+    return acc, loss
+
+def score(acc, loss, kind):
+    if kind == "acc": return acc
+    if kind == "loss": return -loss
+    # accuracy first, -loss breaks ties (loss scaled below one accuracy step)
+    return acc + (-loss - (-loss).min()) / (np.ptp(loss) + 1e-12) * 1e-3
+
+runs = {}  # config -> seed -> (acc, loss)
+for path in sorted(glob.glob(f"{R}/*-s[0-9]*-eval.json")):
+    m = re.match(r"(.+)-s(\d+)-eval\.json", os.path.basename(path))
+    runs.setdefault(m.group(1), {})[int(m.group(2))] = load_eval(path)
+TEACHER = {"rd-flops": "flops", "rd-swapreg": "swapreg", "rd-random": "flops", "rd-naswot": "naswot"}
+times = {}
+if os.path.exists(f"{R}/times.txt"):
+    for line in open(f"{R}/times.txt"):
+        m = re.match(r"(\S+) train (\d+) s, eval (\d+) s", line)
+        if m: times[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+
+# --- statistics ------------------------------------------------------------------------------------------
+def tau(x, y): return stats.kendalltau(x, y)[0]
+
+def membership(scores, k):
+    scores = np.asarray(scores); member = np.zeros(len(scores)); before = 0
+    for value in sorted(set(scores.tolist()), reverse=True):
+        group = scores == value; size = int(group.sum()); left = k - before
+        member[group] = 0.0 if left <= 0 else min(1.0, left / size); before += size
+    return member
+
+def p_at(pred, y, pct):
+    k = max(1, int(round(len(y) * pct / 100)))
+    return float((membership(pred, k) * membership(y, k)).sum() / k)
+
+def ensemble(*cols): return np.mean([stats.rankdata(c) for c in cols], axis=0)
+
+rng = np.random.default_rng(0)
+IDX = rng.integers(0, len(cells), size=(RESAMPLES, len(cells)))
+
+def paired(pairs):
+    """pairs: list over seeds of (a_scores, b_scores). Seed-mean tau(a)-tau(b), percentile CI over cell resamples."""
+    point = np.mean([tau(a, truth) - tau(b, truth) for a, b in pairs])
+    diffs = np.empty(RESAMPLES)
+    for r in range(RESAMPLES):
+        i = IDX[r]; t = truth[i]
+        diffs[r] = np.mean([tau(a[i], t) - tau(b[i], t) for a, b in pairs])
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    return point, lo, hi
+
+lines = [f"# NB201 ranking protocol — {len(cells)} uniformly drawn held-out cells (issue 11)", "",
+         f"Cells: `{R}/heldout-uniform.json` (tools/uniform_cells.py, seed 2026, 560 drawn) minus {len(landmarks)} "
+         f"landmarks of the runs, first {len(cells)}. Ground truth: 200-epoch CIFAR-10 test accuracy. "
+         f"Primary score: {PRIMARY}. Bootstrap: {RESAMPLES} resamples of cells, paired. Command: "
+         f"`python3 bench/rank_protocol.py {R} {OUT}`.", "", "## Proxies alone (same cells)", "",
+         "| proxy | τ | ρ | P@5% | P@10% |", "|---|---|---|---|---|"]
+for k in sorted(proxies):
+    p = proxies[k]
+    lines.append(f"| {k} | {tau(p, truth):.3f} | {stats.spearmanr(p, truth)[0]:.3f} | {p_at(p, truth, 5):.3f} | {p_at(p, truth, 10):.3f} |")
+
+lines += ["", "## Supernets, per seed", "",
+          "| config | seed | train s | mean acc % | distinct acc | τ acc | τ −loss | τ acc+loss | ρ (primary) | P@5% | P@10% | τ(supernet, teacher) |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+summary = {}
+for cfg in sorted(runs):
+    teacher = TEACHER.get(cfg, "flops")
+    for s in sorted(runs[cfg]):
+        acc, loss = runs[cfg][s]; prim = score(acc, loss, PRIMARY)
+        row = {"tau_acc": tau(acc, truth), "tau_loss": tau(-loss, truth), "tau_accloss": tau(score(acc, loss, "acc+loss"), truth),
+               "rho": stats.spearmanr(prim, truth)[0], "p5": p_at(prim, truth, 5), "p10": p_at(prim, truth, 10),
+               "mean_acc": float(np.mean(acc)) * (100 if acc.max() <= 1 else 1), "distinct": len(set(acc.tolist())),
+               "tau_teacher": tau(prim, proxies[teacher]) if teacher in proxies else float("nan")}
+        summary.setdefault(cfg, []).append(row)
+        t = times.get(f"{cfg}-s{s}", ("?", "?"))[0]
+        lines.append(f"| {cfg} | {s} | {t} | {row['mean_acc']:.1f} | {row['distinct']} | {row['tau_acc']:.3f} | {row['tau_loss']:.3f} | "
+                     f"{row['tau_accloss']:.3f} | {row['rho']:.3f} | {row['p5']:.3f} | {row['p10']:.3f} | {row['tau_teacher']:.3f} |")
+
+lines += ["", "## Supernets, mean ± sd over seeds", "",
+          "| config | seeds | mean acc % | τ acc | τ −loss | τ acc+loss | P@10% (primary) |", "|---|---|---|---|---|---|---|"]
+ms = lambda rows, k: f"{np.mean([r[k] for r in rows]):.3f} ± {np.std([r[k] for r in rows], ddof=1) if len(rows) > 1 else 0:.3f}"
+for cfg, rows in sorted(summary.items()):
+    lines.append(f"| {cfg} | {len(rows)} | {np.mean([r['mean_acc'] for r in rows]):.1f} | {ms(rows, 'tau_acc')} | {ms(rows, 'tau_loss')} | "
+                 f"{ms(rows, 'tau_accloss')} | {ms(rows, 'p10')} |")
+
+lines += ["", f"## Paired differences of τ ({PRIMARY} score), seed-mean, 95% CI over cells", "",
+          "A row counts as better than a baseline only if the whole interval lies above zero.", "",
+          "| config | vs | seeds | Δτ | 95% CI | better? |", "|---|---|---|---|---|---|"]
+def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
+for cfg in sorted(runs):
+    if cfg.startswith("spos"): continue
+    teacher = TEACHER.get(cfg, "flops"); seeds = sorted(runs[cfg])
+    comps = []
+    if teacher in proxies:
+        comps.append((f"{teacher} alone", [(prim_of(cfg, s), proxies[teacher]) for s in seeds]))
+        sp = [s for s in seeds if s in runs.get("spos", {})]
+        if sp:
+            comps.append((f"free ensemble (SPOS + {teacher})", [(prim_of(cfg, s), ensemble(prim_of("spos", s), proxies[teacher])) for s in sp]))
+            comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in sp]))
+    for base in ["spos", "spos-e9", "rd-random"]:
+        sp = [s for s in seeds if s in runs.get(base, {})]
+        if base != cfg and sp:
+            comps.append((base, [(prim_of(cfg, s), prim_of(base, s)) for s in sp]))
+    for name, pairs in comps:
+        d, lo, hi = paired(pairs)
+        lines.append(f"| {cfg} | {name} | {len(pairs)} | {d:+.3f} | [{lo:+.3f}, {hi:+.3f}] | {'yes' if lo > 0 else 'no'} |")
+open(OUT, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
