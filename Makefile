@@ -1,6 +1,6 @@
 # rdnas: `make run` and `make test` do all the set-up (apt packages, data extraction, build) themselves.
 SHELL := /bin/bash
-APT_PACKAGES := libdnnl-dev libncursesw5-dev libturbojpeg0-dev libpng-dev zlib1g-dev dataset-fashion-mnist tmux python3-pip
+APT_PACKAGES := libdnnl-dev libncursesw5-dev libturbojpeg0-dev libpng-dev zlib1g-dev dataset-fashion-mnist tmux python3-pip libopenmpi-dev openmpi-bin
 SHARED ?= ../shared
 CIFAR_TAR := $(SHARED)/data/cifar10/cifar10-jpg.tar.gz
 SWIFT_BUILD_FLAGS ?=
