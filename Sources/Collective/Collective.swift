@@ -68,3 +68,8 @@ public final class SingleProcess: Collective {
   public func barrier() {}
   public func abort(code: Int32) -> Never { exit(code) }
 }
+
+extension Range where Bound == Int {
+  /// The range moved by `offset` (a part of `0..<n` placed inside a larger range).
+  public func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
+}

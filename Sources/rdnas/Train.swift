@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Common
 import Dispatch
 import Engine
@@ -102,6 +103,9 @@ struct Train: ParsableCommand {
       compute.apply()
       var config = try options.makeConfig(threads: compute.threads)
       if !resume { config.precision = Precision.default }
+      let world = World.collective
+      // Under mpirun rank 0's stdout is a pipe: the ranks always run headless (`rdnas monitor` attaches).
+      let headless = headless || world.size > 1
       if !headless {
         if options.logEvery == nil { config.logEvery = 1 }
         // Fail before any work when there is no usable terminal.
@@ -111,7 +115,8 @@ struct Train: ParsableCommand {
         }
         _ = try ui.loadTheme()
       }
-      let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config))
+      let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
+                                collective: world)
       if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
     }
   }
