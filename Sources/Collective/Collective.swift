@@ -35,16 +35,17 @@ extension Collective {
     values.withUnsafeMutableBufferPointer { allReduce($0, op) }
   }
 
-  /// `root`'s value on every rank. JSON keeps Doubles exact (shortest round-trip representation).
+  /// `root`'s value on every rank. JSON keeps Doubles exact (shortest round-trip representation), and
+  /// non-finite ones travel as strings.
   public func broadcast<T: Codable>(_ value: T, root: Int = 0) throws -> T {
-    let bytes = rank == root ? [UInt8](try JSONEncoder().encode(value)) : []
-    return try JSONDecoder().decode(T.self, from: Data(broadcast(bytes, root: root)))
+    let bytes = rank == root ? [UInt8](try CollectiveCoding.encoder().encode(value)) : []
+    return try CollectiveCoding.decoder().decode(T.self, from: Data(broadcast(bytes, root: root)))
   }
 
   /// Every rank's value, indexed by rank.
   public func allGather<T: Codable>(_ value: T) throws -> [T] {
-    let parts = allGather([UInt8](try JSONEncoder().encode(value)))
-    return try parts.map { try JSONDecoder().decode(T.self, from: Data($0)) }
+    let parts = allGather([UInt8](try CollectiveCoding.encoder().encode(value)))
+    return try parts.map { try CollectiveCoding.decoder().decode(T.self, from: Data($0)) }
   }
 
   /// This rank's contiguous part of `0..<total` (the first ranks get one more when it does not divide).
@@ -54,6 +55,24 @@ extension Collective {
 
   public static func part(_ index: Int, of count: Int, total: Int) -> Range<Int> {
     (index * total / count)..<((index + 1) * total / count)
+  }
+}
+
+enum CollectiveCoding {
+  static let nonFinite = (positive: "inf", negative: "-inf", nan: "nan")
+
+  static func encoder() -> JSONEncoder {
+    let e = JSONEncoder()
+    e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFinite.positive,
+                                                            negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
+    return e
+  }
+
+  static func decoder() -> JSONDecoder {
+    let d = JSONDecoder()
+    d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: nonFinite.positive,
+                                                              negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
+    return d
   }
 }
 
