@@ -40,6 +40,6 @@ let package = Package(
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Collective"]),
     .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
     .testTarget(name: "EndToEnd", dependencies: ["Common", "Engine", "Data", "Supernet", "Training"]),
-    .testTarget(name: "ScaleOutTests", dependencies: ["Common", "Collective", "Engine", "Ranking", "Training"]),
+    .testTarget(name: "ScaleOutTests", dependencies: ["Common", "Collective", "Engine", "Data", "Ranking", "Training"]),
   ]
 )

@@ -54,7 +54,7 @@ extension Trainer {
 
     if isParallel {
       var losses = [total] + records.map(\.loss) + pairRecords.flatMap { [$0.lossA, $0.lossB, $0.hinge] }
-      combineGradients(localCount: batch.count, globalCount: config.batchSize, losses: &losses)
+      exchange.combine(localCount: batch.count, globalCount: config.batchSize, statistics: &losses)
       total = losses[0]
       for k in records.indices { records[k].loss = losses[1 + k] }
       for k in pairRecords.indices {

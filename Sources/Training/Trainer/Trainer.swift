@@ -32,8 +32,8 @@ public final class Trainer: @unchecked Sendable {
   var control: ControlChannel.Reader?
   var runStart = Date()
   var stepsAtStart = 0
-  /// Reused across steps by the gradient all-reduce (several MB for a supernet).
-  var exchangeBuffer: [Float] = []
+  /// Combines the ranks' gradients before each update (a no-op with one rank).
+  let exchange: GradientExchange
 
   /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
   /// folder's last checkpoint. On a `collective` of several ranks this is one rank of a data-parallel run:
@@ -76,6 +76,7 @@ public final class Trainer: @unchecked Sendable {
     sgd.momentum = config.momentum; sgd.nesterov = config.nesterov
     sgd.weightDecay = config.weightDecay; sgd.clipNorm = config.clipNorm
     optimizer = SGD(store: net.store, config: sgd)
+    exchange = GradientExchange(store: net.store, collective: collective)
     sampler = PathSampler(space: space, strategy: config.strategy, paths: config.pathsPerStep, epochs: config.epochs)
     let perEpoch = loader.batchesPerEpoch, total = perEpoch * config.epochs
     let warm = Int(config.warmupEpochs * Double(perEpoch))
