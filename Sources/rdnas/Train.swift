@@ -159,13 +159,15 @@ func runHeadless(_ trainer: Trainer) throws {
   try trainer.run()
 }
 
-/// SIGINT/SIGTERM/SIGHUP become "save a checkpoint and stop" at the next step boundary.
+/// SIGINT/SIGTERM/SIGHUP become "save a checkpoint and stop" at the next step boundary. So does SIGUSR1:
+/// `mpirun` forwards it to every rank (whereas on SIGINT/SIGTERM it kills the ranks itself), so
+/// `kill -USR1 <mpirun pid>` stops a multi-rank run with a checkpoint.
 final class SignalStop: @unchecked Sendable {
   private var sources: [DispatchSourceSignal] = []
   private let queue = DispatchQueue(label: "rdnas.signals")
 
   init(commands: CommandQueue) {
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] {
       signal(sig, SIG_IGN)
       let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
       s.setEventHandler { commands.send(.stop(save: true)) }
@@ -176,6 +178,6 @@ final class SignalStop: @unchecked Sendable {
 
   func cancel() {
     for s in sources { s.cancel() }
-    for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) }
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] { signal(sig, SIG_DFL) }
   }
 }
