@@ -95,11 +95,17 @@ struct Train: ParsableCommand {
   @OptionGroup var options: TrainOptions
   @Flag(help: "Continue the run in <runs-dir>/<name> from its last checkpoint.") var resume = false
   @Flag(help: "No terminal UI: a progress line per logged step (attach later with `rdnas monitor`).") var headless = false
+  @Option(help: "Start N data-parallel ranks with mpirun and attach the monitor to their run folder.") var ranks: Int?
   @OptionGroup var ui: UIFlags
   @OptionGroup var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
+      if let ranks {
+        let args = Array(CommandLine.arguments.dropFirst())
+        return try RankLauncher.run(ranks: ranks, arguments: args, runFolder: options.runsDir + "/" + options.name,
+                                    headless: headless, ui: ui)
+      }
       compute.apply()
       var config = try options.makeConfig(threads: compute.threads)
       if !resume { config.precision = Precision.default }

@@ -154,6 +154,17 @@ final class DataParallelTrainingTests: XCTestCase {
     XCTAssertEqual(f.step, 24)
   }
 
+  /// `rdnas train --ranks 2` starts mpirun itself (here headless: the monitor variant needs a terminal).
+  func testRanksOptionLaunchesMPIRun() throws {
+    let args = trainArgs("launched", epochs: 1).filter { $0 != "--headless" } + ["--ranks", "2", "--headless"]
+    let r = try MPI.run(ranks: 0, args)
+    XCTAssertEqual(r.status, 0, r.output)
+    guard case .started(let info)? = events("launched").first else { return XCTFail("no started event: \(r.output)") }
+    XCTAssertEqual(info.ranks, 2)
+    guard case .finished(let f)? = events("launched").last else { return XCTFail("not finished") }
+    XCTAssertEqual(f.step, 8)
+  }
+
   /// The process of MPI rank `rank` among `parent`'s descendants (read from its environment).
   func rankProcess(_ rank: Int, under parent: Int32) -> Int32? {
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
