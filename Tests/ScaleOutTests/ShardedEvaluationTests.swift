@@ -2,9 +2,10 @@ import XCTest
 import Foundation
 import Data
 
-/// (c) `mpirun -np 2 rdnas eval` and `proxy` write byte-identical files to one process.
+/// (c) `mpirun -np 2 rdnas eval` and `proxy` write byte-identical files to one process; `standalone` the
+/// same scores.
 final class ShardedEvaluationTests: XCTestCase {
-  func testEvalAndProxyWithTwoRanksMatchOneProcessByteForByte() throws {
+  func testEvalProxyAndStandaloneWithTwoRanksMatchOneProcess() throws {
     guard FileManager.default.fileExists(atPath: DatasetLoader.defaultFashionMNISTDirectory) else {
       throw XCTSkip("Fashion-MNIST not installed")
     }
@@ -42,5 +43,25 @@ final class ShardedEvaluationTests: XCTestCase {
       return try Data(contentsOf: URL(fileURLWithPath: out))
     }
     XCTAssertEqual(try proxy(2), try proxy(0))
+
+    // Standalone training: the same accuracy and loss per candidate (only the recorded seconds differ).
+    func standalone(_ ranks: Int) throws -> [String: [String: Any]] {
+      let out = dir + "/standalone-\(ranks).json"
+      let r = try MPI.run(ranks: ranks, ["standalone", "--space", "nb201", "--nb201-c", "4", "--nb201-n", "1",
+                                         "--train-limit", "64", "--batch-size", "32", "--epochs", "1", "--archs", cands,
+                                         "--out", out, "--threads", "1"])
+      XCTAssertEqual(r.status, 0, r.output)
+      let partials = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".partial") }
+      XCTAssertEqual(partials, [], "partial files are removed once the output is written")
+      let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out)))
+      return try XCTUnwrap(json as? [String: [String: Any]])
+    }
+    let one = try standalone(0), two = try standalone(2)
+    XCTAssertEqual(Set(one.keys), Set(two.keys))
+    XCTAssertEqual(one.count, 7)
+    for (k, v) in one {
+      XCTAssertEqual(v["acc"] as? Double, two[k]?["acc"] as? Double, k)
+      XCTAssertEqual("\(v["loss"] ?? "")", "\(two[k]?["loss"] ?? "")", k)
+    }
   }
 }
