@@ -159,6 +159,11 @@ func runHeadless(_ trainer: Trainer) throws {
     case .finished(let f):
       FileHandle.standardError.write(Data(String(format: "%@ after %d steps, %.1f s\n",
                                                  f.stopped ? "stopped" : "finished", f.step, f.seconds).utf8))
+      if trainer.context.collective.size > 1 {
+        let mb = trainer.exchange.averageFloatsPerStep * 4 / 1e6
+        FileHandle.standardError.write(Data(String(format: "all-reduced %.3f MB per step (%d ranks)\n", mb,
+                                                   trainer.context.collective.size).utf8))
+      }
     default: break
     }
   }

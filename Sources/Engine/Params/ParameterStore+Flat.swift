@@ -1,20 +1,16 @@
-/// The store's gradients and running statistics as one flat float buffer, so that a process group can
-/// combine them in a single all-reduce (one large message costs far less than one per parameter).
-extension ParameterStore {
-  /// Floats `packGradients` writes: every trainable gradient, then one "touched" flag per trainable parameter.
-  public var packedGradientCount: Int {
-    let t = trainable
-    return t.reduce(0) { $0 + $1.count } + t.count
-  }
+/// Gradients and running statistics as flat float buffers, so that a process group can combine them in a
+/// few all-reduces (one large message costs far less than one per parameter).
+public enum GradientPacking {
+  /// Floats `pack` writes for `params`.
+  public static func count(_ params: [Parameter]) -> Int { params.reduce(0) { $0 + $1.count } }
 
-  /// Writes every trainable gradient times `scale` (zeros where untouched) followed by the touched flags
-  /// (1 or 0). Summing these buffers over ranks with scale = local share of the batch gives the
-  /// full-batch gradient, and a flag > 0 where any rank touched the parameter.
-  public func packGradients(into buffer: UnsafeMutableBufferPointer<Float>, scale: Float) {
-    let t = trainable
-    precondition(buffer.count == packedGradientCount, "gradient buffer has \(buffer.count) floats")
+  /// Writes the gradients of `params` times `scale`, in order (zeros where a parameter is untouched).
+  /// Summing these buffers over ranks with scale = each rank's share of the batch gives the full-batch
+  /// gradient.
+  public static func pack(_ params: [Parameter], into buffer: UnsafeMutableBufferPointer<Float>, scale: Float) {
+    precondition(buffer.count == count(params), "gradient buffer has \(buffer.count) floats")
     var o = 0
-    for p in t {
+    for p in params {
       if p.touched {
         for i in 0..<p.count { buffer[o + i] = p.grad[i] * scale }
       } else {
@@ -22,27 +18,22 @@ extension ParameterStore {
       }
       o += p.count
     }
-    for (k, p) in t.enumerated() { buffer[o + k] = p.touched ? 1 : 0 }
   }
 
-  /// Inverse of `packGradients` on the combined buffer: a parameter touched by any rank is touched here,
-  /// so the optimiser updates (and skips) the same parameters on every rank.
-  public func unpackGradients(from buffer: UnsafeMutableBufferPointer<Float>) {
-    let t = trainable
-    precondition(buffer.count == packedGradientCount, "gradient buffer has \(buffer.count) floats")
-    let flags = buffer.count - t.count
+  /// Inverse of `pack` on the combined buffer: each of `params` takes its combined gradient and counts as
+  /// touched, so the optimiser updates the same parameters on every rank.
+  public static func unpack(_ params: [Parameter], from buffer: UnsafeMutableBufferPointer<Float>) {
+    precondition(buffer.count == count(params), "gradient buffer has \(buffer.count) floats")
     var o = 0
-    for (k, p) in t.enumerated() {
-      if buffer[flags + k] > 0 {
-        p.grad.update(from: buffer.baseAddress! + o, count: p.count)
-        p.touched = true
-      } else if p.touched {
-        p.zeroGrad()
-      }
+    for p in params {
+      p.grad.update(from: buffer.baseAddress! + o, count: p.count)
+      p.touched = true
       o += p.count
     }
   }
+}
 
+extension ParameterStore {
   /// Running statistics (BN running mean and variance) as one buffer, in store order.
   public func packStatistics() -> [Float] {
     all.filter { $0.kind == .buffer }.flatMap(\.values)

@@ -1,39 +1,49 @@
 import Collective
 import Engine
 
-/// Combines the ranks' accumulated gradients between backward and the optimiser's update: every rank
-/// packs its gradients weighted by its share of the global batch, with the "touched" flags and a few
-/// step statistics, into one flat buffer; one all-reduce (sum) later every rank holds the full-batch
-/// gradient, the same touched set and the full-batch statistics.
+/// Combines the ranks' accumulated gradients between backward and the optimiser's update, in two
+/// all-reduces (sums): first a small one of the "touched" flags (one per trainable tensor) and the step's
+/// statistics; then one of the gradients of the tensors some rank touched, each weighted by the rank's
+/// share of the global batch. Afterwards every rank holds the full-batch gradient, the same touched set
+/// and the full-batch statistics. Only the sampled paths' tensors travel: a weight-sharing supernet's
+/// step touches a fraction of its parameters.
 public final class GradientExchange {
   public let store: ParameterStore
   public let collective: any Collective
+  private let trainable: [Parameter]
   /// Reused across steps: a supernet's gradients are several MB.
   private var buffer: [Float] = []
+  /// Floats all-reduced so far and the steps they served (for the record of a run's communication).
+  public private(set) var floatsReduced = 0, steps = 0
 
   public init(store: ParameterStore, collective: any Collective) {
     self.store = store
     self.collective = collective
+    trainable = store.trainable
   }
-
-  /// Floats sent per step for `statistics` extra values (for the record and the cost model).
-  public func floatsPerStep(statistics: Int) -> Int { store.packedGradientCount + statistics }
 
   /// `localCount` of `globalCount` images were this rank's. `statistics` are means over the rank's images
   /// (losses) and come back as means over the global batch. Nothing happens with a single rank.
   public func combine(localCount: Int, globalCount: Int, statistics: inout [Double]) {
     guard collective.size > 1 else { return }
-    let gradients = store.packedGradientCount
-    let needed = gradients + statistics.count
-    if buffer.count != needed { buffer = [Float](repeating: 0, count: needed) }
     let share = Float(localCount) / Float(globalCount)
-    let store = store, collective = collective
-    buffer.withUnsafeMutableBufferPointer { buf in
-      store.packGradients(into: UnsafeMutableBufferPointer(rebasing: buf[0..<gradients]), scale: share)
-      for (k, s) in statistics.enumerated() { buf[gradients + k] = Float(s) * share }
+    var small = trainable.map { $0.touched ? Float(1) : 0 } + statistics.map { Float($0) * share }
+    collective.allReduce(&small, .sum)
+    for k in statistics.indices { statistics[k] = Double(small[trainable.count + k]) }
+    // Every tensor this rank touched is among them (its own flag counts), so nothing local is dropped.
+    let live = trainable.indices.filter { small[$0] > 0 }.map { trainable[$0] }
+    let n = GradientPacking.count(live)
+    if buffer.count < n { buffer = [Float](repeating: 0, count: n) }
+    let collective = collective
+    buffer.withUnsafeMutableBufferPointer { all in
+      let buf = UnsafeMutableBufferPointer(rebasing: all[0..<n])
+      GradientPacking.pack(live, into: buf, scale: share)
       collective.allReduce(buf, .sum)
-      store.unpackGradients(from: UnsafeMutableBufferPointer(rebasing: buf[0..<gradients]))
-      for k in statistics.indices { statistics[k] = Double(buf[gradients + k]) }
+      GradientPacking.unpack(live, from: buf)
     }
+    floatsReduced += small.count + n
+    steps += 1
   }
+
+  public var averageFloatsPerStep: Double { steps > 0 ? Double(floatsReduced) / Double(steps) : 0 }
 }

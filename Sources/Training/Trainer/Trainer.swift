@@ -33,7 +33,7 @@ public final class Trainer: @unchecked Sendable {
   var runStart = Date()
   var stepsAtStart = 0
   /// Combines the ranks' gradients before each update (a no-op with one rank).
-  let exchange: GradientExchange
+  public let exchange: GradientExchange
 
   /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
   /// folder's last checkpoint. On a `collective` of several ranks this is one rank of a data-parallel run:
