@@ -18,6 +18,12 @@ final class LinearDataParallelTests: XCTestCase {
   func testRanksSplittingTheBatchEndWithOneProcessWeights() throws {
     if let out = ProcessInfo.processInfo.environment["RDNAS_LINEAR_WORKER_OUT"] {
       let world = World.collective
+      // Ranks that disagree (here rank 2's fingerprint differs) must all see it, before any gradient moves.
+      var none: [Double] = []
+      let exchange = GradientExchange(store: ParameterStore(), collective: world)
+      let agreed = exchange.combine(localCount: 1, globalCount: 3, statistics: &none, fingerprint: world.rank == 2 ? 7 : 5)
+      let agreedAgain = exchange.combine(localCount: 1, globalCount: 3, statistics: &none, fingerprint: 5)
+      try JSONEncoder().encode([agreed, agreedAgain]).write(to: URL(fileURLWithPath: "\(out).agree.\(world.rank)"))
       let w = try Self.train(collective: world)
       try JSONEncoder().encode(w).write(to: URL(fileURLWithPath: "\(out).\(world.rank)"))
       return
@@ -33,6 +39,9 @@ final class LinearDataParallelTests: XCTestCase {
     XCTAssertEqual(status, 0, output)
     var worst: Float = 0
     for r in 0..<ranks {
+      let agree = try JSONDecoder().decode([Bool].self, from: Data(contentsOf: URL(fileURLWithPath: "\(out).agree.\(r)")))
+      try? FileManager.default.removeItem(atPath: "\(out).agree.\(r)")
+      XCTAssertEqual(agree, [false, true], "rank \(r): a differing fingerprint is seen by every rank")
       let path = "\(out).\(r)"
       defer { try? FileManager.default.removeItem(atPath: path) }
       let w = try JSONDecoder().decode([String: [Float]].self, from: Data(contentsOf: URL(fileURLWithPath: path)))

@@ -23,12 +23,22 @@ public final class GradientExchange {
   }
 
   /// `localCount` of `globalCount` images were this rank's. `statistics` are means over the rank's images
-  /// (losses) and come back as means over the global batch. Nothing happens with a single rank.
-  public func combine(localCount: Int, globalCount: Int, statistics: inout [Double]) {
-    guard collective.size > 1 else { return }
+  /// (losses) and come back as means over the global batch. `fingerprint` summarises what must be the same
+  /// on every rank (step, sampling state, proxy); the result is false when some rank's differs, and the
+  /// gradients are then left alone. Nothing happens with a single rank.
+  @discardableResult
+  public func combine(localCount: Int, globalCount: Int, statistics: inout [Double], fingerprint: UInt64 = 0) -> Bool {
+    guard collective.size > 1 else { return true }
     let share = Float(localCount) / Float(globalCount)
+    // Four 8-bit pieces of the fingerprint and their squares. All pieces agree iff N·Σv² = (Σv)² for each
+    // (equality in Cauchy–Schwarz), and every rank computes that from the same sums, so all reach the same
+    // verdict. 255² × N stays exact in Float up to 258 ranks.
+    let pieces = (0..<4).map { Float((fingerprint >> (8 * UInt64($0))) & 0xFF) }
     var small = trainable.map { $0.touched ? Float(1) : 0 } + statistics.map { Float($0) * share }
+      + pieces + pieces.map { $0 * $0 }
     collective.allReduce(&small, .sum)
+    let sums = small.suffix(8).map(Double.init), ranks = Double(collective.size)
+    guard (0..<4).allSatisfy({ ranks * sums[4 + $0] == sums[$0] * sums[$0] }) else { return false }
     for k in statistics.indices { statistics[k] = Double(small[trainable.count + k]) }
     // Every tensor this rank touched is among them (its own flag counts), so nothing local is dropped.
     let live = trainable.indices.filter { small[$0] > 0 }.map { trainable[$0] }
@@ -43,6 +53,7 @@ public final class GradientExchange {
     }
     floatsReduced += small.count + n
     steps += 1
+    return true
   }
 
   public var averageFloatsPerStep: Double { steps > 0 ? Double(floatsReduced) / Double(steps) : 0 }

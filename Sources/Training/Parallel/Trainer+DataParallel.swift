@@ -19,6 +19,17 @@ extension Trainer {
     net.store.unpackStatistics(stats)
   }
 
+  /// What every rank must agree on at a step, hashed (FNV-1a): position, sampling state after this step's
+  /// draws, and the guiding proxy. Ranks that disagree would silently train different things.
+  func agreementFingerprint(rng: RandomSource) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01b3 }
+    mix(UInt64(state.step)); mix(UInt64(state.epoch)); mix(UInt64(state.batchInEpoch))
+    for w in rng.state { mix(w) }
+    for b in (state.proxy ?? "").utf8 { mix(UInt64(b)) }
+    return h
+  }
+
   /// Rank 0's pending commands (control file, signals, the monitor) on every rank, so that all apply the
   /// same commands at the same step.
   func agreedCommands() throws -> [TrainerCommand] {

@@ -54,7 +54,11 @@ extension Trainer {
 
     if isParallel {
       var losses = [total] + records.map(\.loss) + pairRecords.flatMap { [$0.lossA, $0.lossB, $0.hinge] }
-      exchange.combine(localCount: batch.count, globalCount: config.batchSize, statistics: &losses)
+      guard exchange.combine(localCount: batch.count, globalCount: config.batchSize, statistics: &losses,
+                             fingerprint: agreementFingerprint(rng: rng)) else {
+        throw RDNASError.failure("rank \(collective.rank): the ranks disagree at step \(state.step + 1) (sampling state, "
+                                 + "proxy or position differ); stopping")
+      }
       total = losses[0]
       for k in records.indices { records[k].loss = losses[1 + k] }
       for k in pairRecords.indices {
