@@ -110,8 +110,8 @@ final class DataParallelTrainingTests: XCTestCase {
   }
 
   /// (d) A checkpoint holds global state only: a 2-rank run stopped after epoch 1 continues with 1 rank
-  /// from step 9 on the loss curve of the uninterrupted 2-rank run (within the per-rank BN tolerance), and
-  /// with 2 ranks on exactly that curve.
+  /// from step 9 on the loss curve of the uninterrupted 2-rank run (within 1%, the per-rank BN tolerance of
+  /// test (a); measured ≤ 0.26%), and with 2 ranks on exactly that curve.
   func testTwoRankCheckpointResumesWithOneRank() throws {
     let straight = try MPI.run(ranks: 2, trainArgs("straight", epochs: 2))
     XCTAssertEqual(straight.status, 0, straight.output)
@@ -127,7 +127,7 @@ final class DataParallelTrainingTests: XCTestCase {
     for step in 9...16 {
       let r = try XCTUnwrap(reference[step]), a = try XCTUnwrap(one[step], "step \(step)"), b = try XCTUnwrap(two[step])
       XCTAssertEqual(b, r, accuracy: 1e-5 * r, "2→2 ranks, step \(step)")
-      XCTAssertEqual(a, r, accuracy: 0.05 * r, "2→1 rank, step \(step)")
+      XCTAssertEqual(a, r, accuracy: 0.01 * r, "2→1 rank, step \(step)")
       worst = max(worst, abs(a - r) / r)
     }
     print("resume 2→1 ranks: worst relative loss difference \(worst)")
