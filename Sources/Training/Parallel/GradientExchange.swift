@@ -10,7 +10,6 @@ import Engine
 public final class GradientExchange {
   public let store: ParameterStore
   public let collective: any Collective
-  private let trainable: [Parameter]
   /// Reused across steps: a supernet's gradients are several MB.
   private var buffer: [Float] = []
   /// Floats all-reduced so far and the steps they served (for the record of a run's communication).
@@ -19,7 +18,6 @@ public final class GradientExchange {
   public init(store: ParameterStore, collective: any Collective) {
     self.store = store
     self.collective = collective
-    trainable = store.trainable
   }
 
   /// `localCount` of `globalCount` images were this rank's. `statistics` are means over the rank's images
@@ -30,6 +28,7 @@ public final class GradientExchange {
   public func combine(localCount: Int, globalCount: Int, statistics: inout [Double], fingerprint: UInt64 = 0) -> Bool {
     guard collective.size > 1 else { return true }
     let share = Float(localCount) / Float(globalCount)
+    let trainable = store.trainable
     // Four 8-bit pieces of the fingerprint and their squares. All pieces agree iff N·Σv² = (Σv)² for each
     // (equality in Cauchy–Schwarz), and every rank computes that from the same sums, so all reach the same
     // verdict. 255² × N stays exact in Float up to 258 ranks.

@@ -64,8 +64,12 @@ final class LandmarkTracker {
     let net = trainer.net
     let collective = trainer.collective
     trainer.synchroniseStatistics()
+    let precision = trainer.context.precision
     let mine = archs[collective.part(of: archs.count)].map { arch in
-      let r = ClassifierEvaluation.evaluate(batches: batches) { t, x in net.logits(t, x, arch: arch) }
+      let r = ClassifierEvaluation.evaluate(batches: batches) { t, x in
+        t.precision = precision
+        return net.logits(t, x, arch: arch)
+      }
       return [r.accuracy, r.loss]
     }
     let results = trainer.isParallel ? try collective.allGather(mine).flatMap { $0 } : mine

@@ -9,8 +9,8 @@ extension Trainer {
   public func run() throws {
     // OpenMP's thread count is per calling thread: set it on the thread that trains (often not main).
     if let n = context.threads { DNNL.setThreads(n) }
-    // Tapes the trainer makes carry `context.precision`; the landmark and proxy evaluators still make theirs
-    // with the process default, so it follows the context too.
+    // The trainer's own tapes (paths, rank pairs, landmarks) carry `context.precision`; zero-cost proxies
+    // scoring priors still make theirs with the process default, so it follows the context.
     Precision.default = context.precision
     runStart = Date()
     stepsAtStart = state.step
