@@ -26,6 +26,9 @@ enum MPI {
     env["OMP_NUM_THREADS"] = "1"
     // A test process may itself run under mpirun (the worker tests): its children must start a fresh job.
     for k in env.keys where k.hasPrefix("OMPI_") || k.hasPrefix("PMIX_") { env[k] = nil }
+    // In containers without ptrace rights, shared memory's single-copy (CMA) transfers fail; plain copies
+    // work everywhere.
+    env["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
     return env
   }
 
