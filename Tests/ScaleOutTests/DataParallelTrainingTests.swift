@@ -85,6 +85,38 @@ final class DataParallelTrainingTests: XCTestCase {
     print("data-parallel BN: |w2-w1|/|w1-w0| = \(apart / travelled)")
   }
 
+  /// Landmark evaluation during training is split over the ranks (after averaging BN statistics) and
+  /// gathered in landmark order: its accuracies are exactly what one process's `rdnas eval` computes from the
+  /// checkpoint written right after it (5 landmarks over 2 ranks: uneven parts).
+  func testShardedLandmarkEvaluationMatchesOneProcessEval() throws {
+    let name = "landmarks"
+    let r = try MPI.run(ranks: 2, trainArgs(name, epochs: 1, ["--proxy", "flops", "--pairs", "0", "--landmarks", "5",
+                                                               "--eval-images", "64"]))
+    XCTAssertEqual(r.status, 0, r.output)
+    var archs: [String] = [], record: EvaluationRecord?
+    for e in events(name) {
+      if case .landmarks(let l) = e { archs = l.archs }
+      if case .evaluation(let v) = e { record = v }
+    }
+    let evaluation = try XCTUnwrap(record)
+    XCTAssertEqual(archs.count, 5)
+    let cands = "\(runs)/landmarks.json", out = "\(runs)/landmark-scores.json"
+    let body = archs.enumerated().map { "\"arch\($0.offset + 1)\": {\"acc\": 0, \"arch\": \"\($0.element)\"}" }
+    try ("{" + body.joined(separator: ", ") + "}").write(toFile: cands, atomically: true, encoding: .utf8)
+    let e = try MPI.run(ranks: 0, ["eval", "--run", "\(runs)/\(name)", "--archs", cands, "--out", out, "--images", "64",
+                                   "--threads", "1"])
+    XCTAssertEqual(e.status, 0, e.output)
+    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out)))
+                             as? [String: [String: Any]])
+    let single = (1...5).map { json["arch\($0)"]?["acc"] as? Double ?? -1 }
+    XCTAssertEqual(single, evaluation.accuracies)
+    let losses = try XCTUnwrap(evaluation.losses)
+    for k in 0..<5 {
+      let l = Double("\(json["arch\(k + 1)"]?["loss"] ?? "")") ?? -1
+      XCTAssertEqual(l, losses[k], accuracy: 1e-6, "landmark \(k + 1)")
+    }
+  }
+
   /// (b) A command written to the control file reaches rank 0 only; it is broadcast and applied at the same
   /// step on both ranks (rank 1 reports what it applied on stderr), and the rank pairs switch proxy there.
   func testControlCommandIsAppliedAtTheSameStepOnEveryRank() throws {
