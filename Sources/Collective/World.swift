@@ -14,6 +14,7 @@ public enum World {
 
   /// Ranks sharing this node (to split its cores between them); 1 without a launcher.
   public static var ranksOnThisNode: Int {
+    guard launchedByMPIRun else { return 1 }  // e.g. one task of a Slurm job array: all cores are its own
     let env = ProcessInfo.processInfo.environment
     if let n = env["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) { return n }
     // Slurm writes e.g. "2" or "2(x4)".
