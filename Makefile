@@ -1,13 +1,13 @@
 # rdnas: `make run` and `make test` do all the set-up (apt packages, data extraction, build) themselves.
 SHELL := /bin/bash
-APT_PACKAGES := libdnnl-dev libncursesw5-dev libturbojpeg0-dev libpng-dev zlib1g-dev dataset-fashion-mnist tmux python3-pip
+APT_PACKAGES := libdnnl-dev libncursesw5-dev libturbojpeg0-dev libpng-dev zlib1g-dev dataset-fashion-mnist tmux python3-pip libopenmpi-dev openmpi-bin
 SHARED ?= ../shared
 CIFAR_TAR := $(SHARED)/data/cifar10/cifar10-jpg.tar.gz
 SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release/rdnas
 RUN_ARGS ?=
 
-.PHONY: all deps data build test run bench bench-rank clean help
+.PHONY: all deps data build test run bench bench-rank bench-scale clean help
 
 all: build
 
@@ -15,6 +15,7 @@ help:
 	@echo "make run    - set up, build (release) and start the main job"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - throughput benchmarks next to the PyTorch peer (writes bench/results/)"
+	@echo "make bench-scale - data-parallel (MPI) throughput and a scaling model (writes bench/results/scale-*.md)"
 
 ## System packages: installed only when missing; root (or sudo) needed only then.
 deps:
@@ -63,6 +64,10 @@ bench: build data
 
 bench-rank: build data
 	bash bench/rank.sh
+
+## Data-parallel throughput (1 rank x 2 threads vs 2 ranks x 1 thread) and an all-reduce cost model.
+bench-scale: build data
+	bash bench/scale.sh
 
 clean:
 	rm -rf .build .build-* runs/*/

@@ -37,6 +37,10 @@ public final class BatchLoader: @unchecked Sendable {
   public let augmentation: Augmentation
   public let normalization: Normalization
   public let seed: UInt64
+  /// Which contiguous part of every batch this loader hands out (data-parallel training: rank i of n takes
+  /// part i of each global batch). Augmentation is still drawn for the whole batch, so a sample gets the
+  /// same crop and flip whichever rank loads it.
+  public let part: (index: Int, count: Int)
   private let table: [Float]
   private let lock = NSLock()
   private var cachedOrder: (epoch: Int, order: [Int])?
@@ -44,9 +48,13 @@ public final class BatchLoader: @unchecked Sendable {
   /// Throws when `batchSize` is not positive or the normalisation does not fit the dataset's channels.
   public init(
     dataset: ImageDataset, batchSize: Int, shuffle: Bool, dropLast: Bool,
-    augmentation: Augmentation, normalization: Normalization, seed: UInt64
+    augmentation: Augmentation, normalization: Normalization, seed: UInt64, part: (index: Int, count: Int) = (0, 1)
   ) throws {
     guard batchSize > 0 else { throw RDNASError.badInput("batch size must be positive (got \(batchSize))") }
+    guard part.count >= 1, part.index >= 0, part.index < part.count, batchSize >= part.count else {
+      throw RDNASError.badInput("a batch of \(batchSize) cannot be split into \(part.count) parts")
+    }
+    self.part = part
     try normalization.validate(channels: dataset.channels)
     self.dataset = dataset
     self.batchSize = batchSize
@@ -89,8 +97,11 @@ public final class BatchLoader: @unchecked Sendable {
   public func batch(epoch e: Int, index: Int) -> Batch {
     precondition(index >= 0 && index < batchesPerEpoch, "batch \(index) outside 0..<\(batchesPerEpoch)")
     let order = order(epoch: e)
-    let members = Array(order[(index * batchSize)..<min((index + 1) * batchSize, order.count)])
+    let whole = Array(order[(index * batchSize)..<min((index + 1) * batchSize, order.count)])
+    let mine = (part.index * whole.count / part.count)..<((part.index + 1) * whole.count / part.count)
+    let members = Array(whole[mine])
     var rng = epochStream(e).derived(UInt64(index) + 1)
+    for _ in 0..<mine.lowerBound { _ = augmentation.draw(using: &rng) }  // the earlier parts' draws
     let size = dataset.imageByteCount
     let (h, w, c) = (dataset.height, dataset.width, dataset.channels)
     var x = [Float](repeating: 0, count: members.count * size)

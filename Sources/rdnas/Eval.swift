@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Common
 import Data
 import Engine
@@ -47,15 +48,24 @@ struct Eval: ParsableCommand {
                           augmentation: .none, normalization: data.normalization, seed: config.seed &+ 99)
         : nil
       let evaluator = CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: bnRecalibrate)
-      let progress = ProgressLine(total: range.count, label: "eval")
-      var entries: [ScoreEntry] = []
-      for (n, i) in range.enumerated() {
+      // Under mpirun each rank scores a contiguous part of the range (a candidate's score depends only on
+      // the candidate, never on what was scored before it) and rank 0 writes them all in input order.
+      let world = World.collective
+      let mine = range[world.part(of: range.count).shifted(by: range.lowerBound)]
+      let progress = world.isRoot ? ProgressLine(total: mine.count, label: world.size > 1 ? "eval (rank 0)" : "eval") : nil
+      var results: [[Double]] = []
+      for (n, i) in mine.enumerated() {
         let r = try evaluator.evaluate(all[i])
+        results.append([r.accuracy, r.loss])
+        progress?.update(n + 1, String(format: "last acc %.4f", r.accuracy))
+      }
+      if world.size > 1 { results = try world.allGather(results).flatMap { $0 } }
+      guard world.isRoot else { return }
+      let entries = zip(range, results).map { i, r in
         var e = table.entries[i]
-        e.score = r.accuracy
-        e.extras["loss"] = String(format: "%.6f", r.loss)
-        entries.append(e)
-        progress.update(n + 1, String(format: "last acc %.4f", r.accuracy))
+        e.score = r[0]
+        e.extras["loss"] = String(format: "%.6f", r[1])
+        return e
       }
       // Written only when complete, atomically: an interrupted evaluation leaves no output behind.
       try ScoreTable(entries: entries, source: out).writeCompetitionJSON(path: out)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Common
 import Foundation
 import Data
@@ -80,28 +81,41 @@ struct Proxy: ParsableCommand {
       } else {
         throw RDNASError.badInput("give --archs FILE or --all")
       }
-      let scorer = try ProxyScorer(proxies: list, space: space, batch: batch, seed: config.seed)
-      let progress = ProgressLine(total: archList.count * list.count, label: "proxy")
-      var done = 0
-      let scores = try scorer.score(archList) { p in
-        done += 1
-        progress.update(done, "\(p.proxy)")
+      if out.hasSuffix(".json"), list.count != 1 {
+        throw RDNASError.badInput("a .json output holds one proxy; use .csv for several")
       }
+      let scorer = try ProxyScorer(proxies: list, space: space, batch: batch, seed: config.seed)
+      // Under mpirun each rank scores a contiguous part (a score depends only on its architecture and the
+      // seed); rank 0 gathers the parts in order and writes them.
+      let world = World.collective
+      let mine = Array(archList[world.part(of: archList.count)])
+      let progress = world.isRoot ? ProgressLine(total: mine.count * list.count, label: "proxy") : nil
+      var done = 0
+      let scores = try scorer.score(mine) { p in
+        done += 1
+        progress?.update(done, "\(p.proxy)")
+      }
+      var values = scores.values
+      if world.size > 1 {
+        let parts = try world.allGather(values)
+        values = Dictionary(uniqueKeysWithValues: list.map { p in (p.name, parts.flatMap { $0[p.name] ?? [] }) })
+      }
+      guard world.isRoot else { return }
       if out.hasSuffix(".json") {
-        guard list.count == 1 else { throw RDNASError.badInput("a .json output holds one proxy; use .csv for several") }
-        let v = scores.values[list[0].name]!
+        let v = values[list[0].name]!
         let entries = archList.indices.map { ScoreEntry(key: keys[$0], arch: space.format(archList[$0]), score: v[$0]) }
         try ScoreTable(entries: entries, source: out).writeCompetitionJSON(path: out)
       } else {
         var text = "key,arch," + list.map(\.name).joined(separator: ",") + "\n"
         for i in archList.indices {
           text += "\(keys[i]),\(space.format(archList[i])),"
-            + list.map { String(scores.values[$0.name]![i]) }.joined(separator: ",") + "\n"
+            + list.map { String(values[$0.name]![i]) }.joined(separator: ",") + "\n"
         }
         try AtomicFile.write(Data(text.utf8), to: out)
       }
       for p in list {
-        FileHandle.standardError.write(Data(String(format: "%@: %.1f archs/s\n", p.name, scores.rate(p.name)).utf8))
+        let who = world.size > 1 ? " (rank 0 of \(world.size))" : ""
+        FileHandle.standardError.write(Data(String(format: "%@: %.1f archs/s%@\n", p.name, scores.rate(p.name), who).utf8))
       }
       print("wrote \(archList.count) architectures × \(list.count) proxies to \(out)")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Common
 import Engine
 import Foundation
@@ -39,14 +40,15 @@ struct RDNAS: ParsableCommand {
 
 /// Options every compute command shares.
 struct ComputeOptions: ParsableArguments {
-  @Option(help: "Threads for oneDNN (default: all cores).")
+  @Option(help: "Threads for oneDNN (default: all cores; under mpirun, the cores shared by the node's ranks).")
   var threads: Int?
 
   @Option(help: "Convolution precision: fp32 | bf16 (bf16 activations and weights, fp32 masters, BN and loss).")
   var precision: Precision = .fp32
 
   func apply() {
-    DNNL.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    // Ranks busy-wait in collectives: ranks × threads above the core count makes them fight for cores.
+    DNNL.setThreads(threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / World.ranksOnThisNode))
     let (resolved, warning) = Precision.resolve(precision)
     if let warning { FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8)) }
     Precision.default = resolved
@@ -54,13 +56,30 @@ struct ComputeOptions: ParsableArguments {
 }
 
 /// Runs a command body, turning rdnas errors into one line on stderr and the documented exit code
-/// (2 for bad input, 1 for failures) instead of a stack trace.
+/// (2 for bad input, 1 for failures) instead of a stack trace. In an MPI job of several ranks the line
+/// names the rank and the whole job is aborted: the other ranks would otherwise wait forever for this one
+/// in their next collective.
 func runReportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let e as RDNASError {
+    abortJobIfParallel(message: e.description, code: e.exitCode)
     FileHandle.standardError.write(Data("rdnas: error: \(e.description)\n".utf8))
     throw ExitCode(e.exitCode)
+  } catch let e as ExitCode {
+    if e.rawValue != 0 { abortJobIfParallel(message: "exit code \(e.rawValue)", code: e.rawValue) }
+    throw e
+  } catch {
+    abortJobIfParallel(message: "\(error)", code: 1)
+    throw error
   }
+}
+
+private func abortJobIfParallel(message: String, code: Int32) {
+  guard World.launchedByMPIRun else { return }
+  let world = World.collective
+  guard world.size > 1 else { return }
+  FileHandle.standardError.write(Data("rdnas: error: rank \(world.rank) of \(world.size): \(message)\n".utf8))
+  world.abort(code: code)
 }
 extension Precision: ExpressibleByArgument {}

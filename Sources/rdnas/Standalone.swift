@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Common
 import Data
 import Engine
@@ -11,7 +12,10 @@ import Training
 struct Standalone: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train each candidate from scratch and record its test accuracy (ground truth).",
-    discussion: "Resumable: finished candidates are kept in <out>.partial.json and skipped after a restart.")
+    discussion: """
+      Resumable: finished candidates are kept in <out>.partial.json (under mpirun, one <out>.partial.rank<r>.json per \
+      rank) and skipped after a restart, with any number of ranks.
+      """)
 
   @OptionGroup var options: TrainOptions
   @Option(help: "Candidates JSON.") var archs: String
@@ -30,10 +34,16 @@ struct Standalone: ParsableCommand {
       let space = try config.makeSpace()
       let (table, all) = try Candidates.load(path: archs, space: space)
       let range = try shard.map { try Shard(parsing: $0).range(of: all.count) } ?? 0..<all.count
-      let partialPath = out + ".partial.json"
+      // Under mpirun each rank trains a contiguous part of the range and keeps its own partial file; every
+      // rank reads all partial files, so a restart with another number of ranks skips what any rank finished.
+      let world = World.collective
+      let partialPath = world.size > 1 ? out + ".partial.rank\(world.rank).json" : out + ".partial.json"
+      let partials = StandalonePartials.paths(out: out)
       var done: [String: ScoreEntry] = [:]
-      if FileManager.default.fileExists(atPath: partialPath) {
-        for e in try ScoreTable.loadCompetitionJSON(path: partialPath).entries { done[e.key] = e }
+      for p in partials {
+        for e in try ScoreTable.loadCompetitionJSON(path: p).entries { done[e.key] = e }
+      }
+      if !done.isEmpty, world.isRoot {
         FileHandle.standardError.write(Data("resuming: \(done.count) candidates already trained\n".utf8))
       }
       var cfg = ClassifierTrainingConfig()
@@ -41,11 +51,12 @@ struct Standalone: ParsableCommand {
       cfg.warmupEpochs = config.warmupEpochs; cfg.cosine = config.schedule == .cosine
       cfg.momentum = config.momentum; cfg.nesterov = config.nesterov; cfg.weightDecay = config.weightDecay
       cfg.seed = config.seed; cfg.augment = config.augment ?? (data.train.channels == 3)
-      let progress = ProgressLine(total: range.count, label: "standalone")
-      var finished: [ScoreEntry] = range.compactMap { done[table.entries[$0].key] }
+      let mine = range[world.part(of: range.count).shifted(by: range.lowerBound)]
+      let progress = world.isRoot ? ProgressLine(total: mine.count, label: world.size > 1 ? "standalone (rank 0)" : "standalone") : nil
+      var finished: [ScoreEntry] = mine.compactMap { done[table.entries[$0].key] }
       // File order of every key, so results stay in the candidates' order without a search per entry.
       let position = Dictionary(uniqueKeysWithValues: table.entries.enumerated().map { ($1.key, $0) })
-      for (n, i) in range.enumerated() {
+      for (n, i) in mine.enumerated() {
         let key = table.entries[i].key
         if done[key] != nil { continue }
         let t0 = Date()
@@ -64,11 +75,35 @@ struct Standalone: ParsableCommand {
           try SafeTensors.write(net.store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) },
                                 metadata: ["arch": space.format(all[i]), "format": "pt"], path: "\(dir)/\(key).safetensors")
         }
-        progress.update(n + 1, String(format: "%@ acc %.4f", key, r.accuracy))
+        progress?.update(n + 1, String(format: "%@ acc %.4f", key, r.accuracy))
       }
+      if world.size > 1 {
+        let gathered = try world.allGather(finished.map(StandalonePartials.Entry.init))
+        finished = gathered.flatMap { $0 }.map(\.scoreEntry)
+        finished.sort { position[$0.key, default: 0] < position[$1.key, default: 0] }
+      }
+      guard world.isRoot else { return }
       try ScoreTable(entries: finished, source: out).writeCompetitionJSON(path: out)
-      try? FileManager.default.removeItem(atPath: partialPath)
+      for p in StandalonePartials.paths(out: out) { try? FileManager.default.removeItem(atPath: p) }
       print("wrote \(finished.count) candidates to \(out)")
     }
+  }
+}
+
+/// The partial result files of a standalone run: `<out>.partial.json` and the per-rank ones of MPI runs.
+enum StandalonePartials {
+  static func paths(out: String) -> [String] {
+    let url = URL(fileURLWithPath: out)
+    let dir = url.deletingLastPathComponent().path, base = url.lastPathComponent
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    return names.filter { $0 == base + ".partial.json" || ($0.hasPrefix(base + ".partial.rank") && $0.hasSuffix(".json")) }
+      .sorted().map { dir + "/" + $0 }
+  }
+
+  /// A finished candidate as it travels between ranks.
+  struct Entry: Codable {
+    var key: String, arch: String, score: Double, extras: [String: String]
+    init(_ e: ScoreEntry) { key = e.key; arch = e.arch; score = e.score; extras = e.extras }
+    var scoreEntry: ScoreEntry { ScoreEntry(key: key, arch: arch, score: score, extras: extras) }
   }
 }

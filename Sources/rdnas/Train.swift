@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collective
 import Common
 import Dispatch
 import Engine
@@ -94,14 +95,23 @@ struct Train: ParsableCommand {
   @OptionGroup var options: TrainOptions
   @Flag(help: "Continue the run in <runs-dir>/<name> from its last checkpoint.") var resume = false
   @Flag(help: "No terminal UI: a progress line per logged step (attach later with `rdnas monitor`).") var headless = false
+  @Option(help: "Start N data-parallel ranks with mpirun and attach the monitor to their run folder.") var ranks: Int?
   @OptionGroup var ui: UIFlags
   @OptionGroup var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
+      if let ranks {
+        let args = Array(CommandLine.arguments.dropFirst())
+        return try RankLauncher.run(ranks: ranks, arguments: args, runFolder: options.runsDir + "/" + options.name,
+                                    headless: headless, ui: ui)
+      }
       compute.apply()
       var config = try options.makeConfig(threads: compute.threads)
       if !resume { config.precision = Precision.default }
+      let world = World.collective
+      // Under mpirun rank 0's stdout is a pipe: the ranks always run headless (`rdnas monitor` attaches).
+      let headless = headless || world.size > 1
       if !headless {
         if options.logEvery == nil { config.logEvery = 1 }
         // Fail before any work when there is no usable terminal.
@@ -111,7 +121,8 @@ struct Train: ParsableCommand {
         }
         _ = try ui.loadTheme()
       }
-      let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config))
+      let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
+                                collective: world)
       if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
     }
   }
@@ -148,19 +159,26 @@ func runHeadless(_ trainer: Trainer) throws {
     case .finished(let f):
       FileHandle.standardError.write(Data(String(format: "%@ after %d steps, %.1f s\n",
                                                  f.stopped ? "stopped" : "finished", f.step, f.seconds).utf8))
+      if trainer.context.collective.size > 1 {
+        let mb = trainer.exchange.averageFloatsPerStep * 4 / 1e6
+        FileHandle.standardError.write(Data(String(format: "all-reduced %.3f MB per step (%d ranks)\n", mb,
+                                                   trainer.context.collective.size).utf8))
+      }
     default: break
     }
   }
   try trainer.run()
 }
 
-/// SIGINT/SIGTERM/SIGHUP become "save a checkpoint and stop" at the next step boundary.
+/// SIGINT/SIGTERM/SIGHUP become "save a checkpoint and stop" at the next step boundary. So does SIGUSR1:
+/// `mpirun` forwards it to every rank (whereas on SIGINT/SIGTERM it kills the ranks itself), so
+/// `kill -USR1 <mpirun pid>` stops a multi-rank run with a checkpoint.
 final class SignalStop: @unchecked Sendable {
   private var sources: [DispatchSourceSignal] = []
   private let queue = DispatchQueue(label: "rdnas.signals")
 
   init(commands: CommandQueue) {
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] {
       signal(sig, SIG_IGN)
       let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
       s.setEventHandler { commands.send(.stop(save: true)) }
@@ -171,6 +189,6 @@ final class SignalStop: @unchecked Sendable {
 
   func cancel() {
     for s in sources { s.cancel() }
-    for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) }
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] { signal(sig, SIG_DFL) }
   }
 }

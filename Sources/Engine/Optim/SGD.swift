@@ -30,6 +30,15 @@ public final class SGD: @unchecked Sendable {
   @discardableResult
   public func step(lr: Float) -> Double {
     let norm = store.gradNorm()
+    apply(lr: lr, gradientNorm: norm)
+    return norm
+  }
+
+  /// The update alone: clipping by `norm` (the global norm of the gradients in the store), momentum and
+  /// weights of touched parameters, then zeroed gradients. Split from `step` so that a data-parallel
+  /// trainer can combine the ranks' gradients between accumulation and update; fed the same combined
+  /// gradients, every rank applies the same update.
+  public func apply(lr: Float, gradientNorm norm: Double) {
     var clip: Float = 1
     if let maxNorm = config.clipNorm, norm > maxNorm { clip = Float(maxNorm / (norm + 1e-6)) }
     let m = config.momentum
@@ -54,7 +63,6 @@ public final class SGD: @unchecked Sendable {
     }
     store.zeroGrad()
     steps += 1
-    return norm
   }
 
   /// Restores momentum buffers (from a checkpoint); names must exist and sizes must match.

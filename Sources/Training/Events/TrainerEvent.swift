@@ -29,11 +29,12 @@ public struct RunInfo: Codable, Sendable, Equatable {
   public var dataset: String
   public var startStep: Int           // > 0 when resumed
   public var time: Double             // seconds since 1970
+  public var ranks: Int?              // processes of a data-parallel (MPI) run; nil for one
   public init(name: String, space: String, strategy: String, proxy: String?, proxies: [String], epochs: Int,
-              stepsPerEpoch: Int, batchSize: Int, dataset: String, startStep: Int, time: Double) {
+              stepsPerEpoch: Int, batchSize: Int, dataset: String, startStep: Int, time: Double, ranks: Int? = nil) {
     self.name = name; self.space = space; self.strategy = strategy; self.proxy = proxy; self.proxies = proxies
     self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batchSize; self.dataset = dataset
-    self.startStep = startStep; self.time = time
+    self.startStep = startStep; self.time = time; self.ranks = ranks
   }
 }
 

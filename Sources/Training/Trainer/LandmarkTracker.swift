@@ -1,4 +1,5 @@
 import Foundation
+import Collective
 import Common
 import Data
 import Engine
@@ -57,12 +58,22 @@ final class LandmarkTracker {
     batches = Array(loader.epoch(0))
   }
 
+  /// Scores every landmark; in a data-parallel run each rank scores its contiguous part and all ranks
+  /// gather the results in landmark order, so every rank computes the same record (and state).
   func evaluate(step: Int, epoch: Int) throws -> EvaluationRecord {
     let net = trainer.net
-    let results = archs.map { arch in
-      ClassifierEvaluation.evaluate(batches: batches) { t, x in net.logits(t, x, arch: arch) }
+    let collective = trainer.collective
+    trainer.synchroniseStatistics()
+    let precision = trainer.context.precision
+    let mine = archs[collective.part(of: archs.count)].map { arch in
+      let r = ClassifierEvaluation.evaluate(batches: batches) { t, x in
+        t.precision = precision
+        return net.logits(t, x, arch: arch)
+      }
+      return [r.accuracy, r.loss]
     }
-    let acc = results.map(\.accuracy), losses = results.map(\.loss)
+    let results = trainer.isParallel ? try collective.allGather(mine).flatMap { $0 } : mine
+    let acc = results.map { $0[0] }, losses = results.map { $0[1] }
     let tauGT = try set.groundTruth.map { try KendallTau.tauB(acc, $0) }
     let tauGTLoss = try set.groundTruth.map { try KendallTau.tauB(losses.map { -$0 }, $0) }
     let proxy = trainer.state.proxy ?? set.proxy

@@ -8,14 +8,17 @@ extension Trainer {
   /// after emitting `.failed` and trying to save what is there).
   public func run() throws {
     // OpenMP's thread count is per calling thread: set it on the thread that trains (often not main).
-    if let n = config.threads { DNNL.setThreads(n) }
-    Precision.default = Precision.resolve(config.precision ?? .fp32).precision
+    if let n = context.threads { DNNL.setThreads(n) }
+    // The trainer's own tapes (paths, rank pairs, landmarks) carry `context.precision`; zero-cost proxies
+    // scoring priors still make theirs with the process default, so it follows the context.
+    Precision.default = context.precision
     runStart = Date()
     stepsAtStart = state.step
     emit(.started(RunInfo(name: config.name, space: space.name, strategy: config.strategy.rawValue,
                           proxy: state.proxy, proxies: config.rank.cycle, epochs: config.epochs,
                           stepsPerEpoch: stepsPerEpoch, batchSize: config.batchSize, dataset: config.dataset,
-                          startStep: state.step, time: Date().timeIntervalSince1970)))
+                          startStep: state.step, time: Date().timeIntervalSince1970,
+                          ranks: isParallel ? collective.size : nil)))
     if let lm = landmarks { emit(.landmarks(lm.set)) }
     do {
       while state.epoch < config.epochs {
@@ -58,8 +61,7 @@ extension Trainer {
   /// Applies pending commands; blocks while paused (still applying commands). True means stop now.
   func handleCommands() throws -> Bool {
     while true {
-      for c in control?.poll() ?? [] { commands.send(c) }
-      for c in commands.drain() {
+      for c in try agreedCommands() {
         switch c {
         case .pause:
           if !paused { paused = true; emit(.paused(PauseRecord(step: state.step, paused: true))) }
@@ -86,6 +88,10 @@ extension Trainer {
   @discardableResult
   func saveCheckpoint(reason: String, alsoEpoch: Int?) throws -> String {
     let path = folder.lastCheckpointPath
+    // Global state only (averaged statistics, the shared weights, momentum and RNG): any number of ranks
+    // can resume it.
+    synchroniseStatistics()
+    guard collective.isRoot else { return path }
     try Checkpoint.save(path: path, store: net.store, optimizer: optimizer, state: state, config: config)
     if let e = alsoEpoch {
       try Checkpoint.save(path: folder.epochCheckpointPath(e), store: net.store, optimizer: optimizer, state: state,

@@ -7,7 +7,8 @@ import Search
 
 extension Trainer {
   /// One optimiser step on one batch: every sampled path (and rank pair) forward+backward with gradients
-  /// accumulating, then SGD. Returns the step's total loss.
+  /// accumulating, then SGD. Returns the step's total loss. In a data-parallel run `batch` is this rank's
+  /// part of the global batch; gradients and losses are combined over ranks before the update.
   func step(_ batch: Batch) throws -> Double {
     let t0 = Date()
     let x = batch.tensor()
@@ -18,6 +19,7 @@ extension Trainer {
     var teacher: [Float]?
     for path in paths {
       let t = Tape(training: true)
+      t.precision = context.precision
       let z = net.logits(t, x, arch: path.arch)
       let loss: Tensor
       if path.distilled, let teacher {
@@ -50,8 +52,29 @@ extension Trainer {
       total += sum
     }
 
+    if isParallel {
+      var losses = [total] + records.map(\.loss) + pairRecords.flatMap { [$0.lossA, $0.lossB, $0.hinge] }
+      guard exchange.combine(localCount: batch.count, globalCount: config.batchSize, statistics: &losses,
+                             fingerprint: agreementFingerprint(rng: rng)) else {
+        throw RDNASError.failure("rank \(collective.rank): the ranks disagree at step \(state.step + 1) (sampling state, "
+                                 + "proxy or position differ); stopping")
+      }
+      total = losses[0]
+      for k in records.indices { records[k].loss = losses[1 + k] }
+      for k in pairRecords.indices {
+        let o = 1 + records.count + 3 * k
+        pairRecords[k].lossA = losses[o]; pairRecords[k].lossB = losses[o + 1]; pairRecords[k].hinge = losses[o + 2]
+        let r = pairRecords[k]
+        pairRecords[k].concordant = PairwiseRankLoss.concordant(lossA: r.lossA, lossB: r.lossB, priorA: r.priorA,
+                                                                priorB: r.priorB)
+      }
+      if let lam = lambda { rankLoss = pairRecords.reduce(0) { $0 + lam * $1.hinge } }
+    }
     let lr = schedule.lr(at: state.step)
-    let norm = optimizer.step(lr: lr)
+    // After the all-reduce every rank holds the same gradients, so this norm (and the guard below) is the
+    // same on every rank: all stop together or none does.
+    let norm = net.store.gradNorm()
+    optimizer.apply(lr: lr, gradientNorm: norm)
     if !norm.isFinite {
       throw RDNASError.nonFinite(op: "gradients", detail: "global gradient norm is \(norm)")
     }
@@ -62,7 +85,7 @@ extension Trainer {
       let seconds = Date().timeIntervalSince(t0)
       emit(.step(StepRecord(step: state.step, epoch: state.epoch, lr: Double(lr), loss: total, paths: records,
                             rankLoss: rankLoss, lambda: lambda, gradNorm: norm,
-                            imagesPerSecond: Double(batch.count) / max(seconds, 1e-9), elapsed: elapsed)))
+                            imagesPerSecond: Double(config.batchSize) / max(seconds, 1e-9), elapsed: elapsed)))
       for p in pairRecords { emit(.rankPair(p)) }
     }
     return total
@@ -83,6 +106,7 @@ extension Trainer {
     }
     let pa = try priors.prior(proxy, a), pb = try priors.prior(proxy, b)
     let t = Tape(training: true)
+    t.precision = context.precision
     let la = t.crossEntropy(net.logits(t, x, arch: a), labels: labels)
     let lb = t.crossEntropy(net.logits(t, x, arch: b), labels: labels)
     let hinge = PairwiseRankLoss.hinge(t, lossA: la, lossB: lb, priorA: pa, priorB: pb, margin: config.rank.margin,

@@ -1,4 +1,5 @@
 import Foundation
+import Collective
 import Common
 import Data
 import Engine
@@ -16,6 +17,8 @@ public final class Trainer: @unchecked Sendable {
   public let optimizer: SGD
   public let commands = CommandQueue()
   public let folder: RunFolder
+  /// Precision, threads and process group of this run (one rank of it under `mpirun`).
+  public let context: RunContext
   let loader: BatchLoader
   let validation: ImageDataset
   let normalization: Normalization
@@ -29,10 +32,14 @@ public final class Trainer: @unchecked Sendable {
   var control: ControlChannel.Reader?
   var runStart = Date()
   var stepsAtStart = 0
+  /// Combines the ranks' gradients before each update (a no-op with one rank).
+  public let exchange: GradientExchange
 
   /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
-  /// folder's last checkpoint.
-  public init(config original: TrainingConfig, resume: Bool = false, proxyScorer: PriorCache.Scorer? = nil) throws {
+  /// folder's last checkpoint. On a `collective` of several ranks this is one rank of a data-parallel run:
+  /// every rank calls it with the same arguments; rank 0 alone writes the run folder and reads commands.
+  public init(config original: TrainingConfig, resume: Bool = false, proxyScorer: PriorCache.Scorer? = nil,
+              collective: any Collective = SingleProcess()) throws {
     var config = original
     try config.validate()
     folder = RunFolder(path: config.runDirectory)
@@ -52,13 +59,15 @@ public final class Trainer: @unchecked Sendable {
 
     let data = try RunData.load(&config)
     self.config = config
+    context = RunContext(config: config, collective: collective)
     space = try config.makeSpace()
     normalization = data.normalization
     validation = data.validation
     let augment = config.augment ?? (data.train.channels == 3)
     loader = try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true,
                              dropLast: true, augmentation: augment ? .cifar : .none,
-                             normalization: normalization, seed: config.seed)
+                             normalization: normalization, seed: config.seed,
+                             part: (collective.rank, collective.size))
     guard loader.batchesPerEpoch > 0 else {
       throw RDNASError.badInput("\(data.train.count) training images make no batch of \(config.batchSize)")
     }
@@ -67,6 +76,7 @@ public final class Trainer: @unchecked Sendable {
     sgd.momentum = config.momentum; sgd.nesterov = config.nesterov
     sgd.weightDecay = config.weightDecay; sgd.clipNorm = config.clipNorm
     optimizer = SGD(store: net.store, config: sgd)
+    exchange = GradientExchange(store: net.store, collective: collective)
     sampler = PathSampler(space: space, strategy: config.strategy, paths: config.pathsPerStep, epochs: config.epochs)
     let perEpoch = loader.batchesPerEpoch, total = perEpoch * config.epochs
     let warm = Int(config.warmupEpochs * Double(perEpoch))
@@ -86,15 +96,25 @@ public final class Trainer: @unchecked Sendable {
     } else if let initFrom = config.initFrom {
       try InitFromLargest.load(path: initFrom, into: net)
     }
-    try folder.create(config: config, resuming: resume)
+    if collective.isRoot {
+      try folder.create(config: config, resuming: resume)
+      control = ControlChannel.Reader(runFolder: folder.path)
+    }
     landmarks = try LandmarkTracker(trainer: self)
-    control = ControlChannel.Reader(runFolder: folder.path)
   }
 
   /// Receives every event (called on the training thread; hand off quickly).
   public func addSink(_ sink: @escaping (TrainerEvent) -> Void) { sinks.append(sink) }
 
+  /// Only rank 0 records events; the other ranks note each applied command on stderr, so a job's log shows
+  /// that all ranks applied it at the same step.
   func emit(_ e: TrainerEvent) {
+    guard collective.isRoot else {
+      if case .commandApplied(let c) = e {
+        FileHandle.standardError.write(Data("rdnas: rank \(collective.rank): step \(c.step): \(c.detail)\n".utf8))
+      }
+      return
+    }
     folder.append(e)
     for s in sinks { s(e) }
   }

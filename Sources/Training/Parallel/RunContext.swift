@@ -1,0 +1,24 @@
+import Collective
+import Engine
+
+/// What a run executes with, as opposed to what it computes (`TrainingConfig`): convolution precision,
+/// oneDNN threads and the process group. Passed to the trainer instead of being read from process-wide
+/// settings, so two trainers in one process (tests) or one rank of an MPI job each carry their own.
+public struct RunContext: Sendable {
+  public var precision: Precision
+  /// oneDNN/OpenMP threads of the training thread (nil: leave the process's setting).
+  public var threads: Int?
+  public var collective: any Collective
+
+  public init(precision: Precision = .fp32, threads: Int? = nil, collective: any Collective = SingleProcess()) {
+    self.precision = precision
+    self.threads = threads
+    self.collective = collective
+  }
+
+  /// The context a run's config asks for, on `collective`; bf16 falls back to fp32 where the CPU lacks it.
+  public init(config: TrainingConfig, collective: any Collective) {
+    self.init(precision: Precision.resolve(config.precision ?? .fp32).precision, threads: config.threads,
+              collective: collective)
+  }
+}
