@@ -23,10 +23,14 @@ let package = Package(
     .target(name: "Search", dependencies: ["Common"]),
     .target(name: "Supernet", dependencies: ["Common", "Engine", "Search"], swiftSettings: fast),
     .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet"], swiftSettings: fast),
-    .target(name: "Training", dependencies: ["Common", "Engine", "Data", "Search", "Supernet", "Ranking"], swiftSettings: fast),
-    .target(name: "Monitor", dependencies: ["Common", "Training", "CNcurses"], swiftSettings: fast),
+    // The run record's vocabulary (events, commands, their JSON lines): Foundation only, so readers of a run
+    // folder (the monitor) need neither the engine nor oneDNN.
+    .target(name: "RunEvents"),
+    .target(name: "Training", dependencies: ["Common", "Engine", "Data", "Search", "Supernet", "Ranking", "RunEvents"],
+            swiftSettings: fast),
+    .target(name: "Monitor", dependencies: ["Common", "RunEvents", "CNcurses"], swiftSettings: fast),
     .executableTarget(name: "rdnas", dependencies: [
-      "Common", "Engine", "Data", "Search", "Supernet", "Ranking", "Training", "Monitor",
+      "Common", "Engine", "Data", "Search", "Supernet", "Ranking", "RunEvents", "Training", "Monitor",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .testTarget(name: "CommonTests", dependencies: ["Common"]),
@@ -36,6 +40,7 @@ let package = Package(
     .testTarget(name: "RankingTests", dependencies: ["Common", "Ranking"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SupernetTests", dependencies: ["Supernet"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+    .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"], exclude: ["Fixtures"]),
     .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
     .testTarget(name: "EndToEnd", dependencies: ["Common", "Engine", "Data", "Supernet", "Training"]),
   ]

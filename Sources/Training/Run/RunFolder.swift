@@ -15,7 +15,7 @@ public final class RunFolder: @unchecked Sendable {
   public var metricsPath: String { path + "/metrics.jsonl" }
   public var checkpointDirectory: String { path + "/checkpoints" }
   public var lastCheckpointPath: String { checkpointDirectory + "/last.safetensors" }
-  public var controlPath: String { path + "/control" }
+  public var controlPath: String { ControlChannel.path(runFolder: path) }
   public func epochCheckpointPath(_ epoch: Int) -> String {
     checkpointDirectory + String(format: "/epoch-%03d.safetensors", epoch)
   }
