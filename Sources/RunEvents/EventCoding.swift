@@ -1,25 +1,45 @@
 import Foundation
 
 /// One event per line of `metrics.jsonl`: `{"type": "step", ...fields}` so the file is easy to read with
-/// jq or pandas, and the same decoder replays it in `rdnas monitor`.
+/// jq or pandas, and the same decoder replays it in `rdnas monitor`. The shape of each type is documented
+/// in docs/run-format.md; lines of schema 1 (rdnas 0.1.0) are upgraded by `LegacyEvents` before decoding.
+/// Non-finite numbers are written as the strings "nan", "inf" and "-inf" (JSON has no literal for them).
 public enum EventCoding {
+  /// The `type` of each event, in the order of `TrainerEvent`'s cases.
+  public static let types = ["started", "step", "rank_pair", "landmarks", "evaluation", "epoch_end", "checkpoint",
+                             "command", "paused", "finished", "failed"]
+
+  /// The `type` key of an event's line.
+  public static func type(of e: TrainerEvent) -> String {
+    switch e {
+    case .started: "started"
+    case .step: "step"
+    case .rankPair: "rank_pair"
+    case .landmarks: "landmarks"
+    case .evaluation: "evaluation"
+    case .epochEnd: "epoch_end"
+    case .checkpoint: "checkpoint"
+    case .commandApplied: "command"
+    case .paused: "paused"
+    case .finished: "finished"
+    case .failed: "failed"
+    }
+  }
+
   public static func line(_ e: TrainerEvent) -> String {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.sortedKeys]
-    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let (type, payload): (String, Data)
     switch e {
-    case .started(let r): (type, payload) = ("started", try! enc.encode(r))
-    case .step(let r): (type, payload) = ("step", try! enc.encode(r))
-    case .rankPair(let r): (type, payload) = ("rank_pair", try! enc.encode(r))
-    case .landmarks(let r): (type, payload) = ("landmarks", try! enc.encode(r))
-    case .evaluation(let r): (type, payload) = ("evaluation", try! enc.encode(r))
-    case .epochEnd(let r): (type, payload) = ("epoch_end", try! enc.encode(r))
-    case .checkpoint(let r): (type, payload) = ("checkpoint", try! enc.encode(r))
-    case .commandApplied(let r): (type, payload) = ("command", try! enc.encode(r))
-    case .paused(let r): (type, payload) = ("paused", try! enc.encode(r))
-    case .finished(let r): (type, payload) = ("finished", try! enc.encode(r))
-    case .failed(let r): (type, payload) = ("failed", try! enc.encode(r))
+    case .started(let r): (type, payload) = ("started", encode(r))
+    case .step(let r): (type, payload) = ("step", encode(r))
+    case .rankPair(let r): (type, payload) = ("rank_pair", encode(r))
+    case .landmarks(let r): (type, payload) = ("landmarks", encode(r))
+    case .evaluation(let r): (type, payload) = ("evaluation", encode(r))
+    case .epochEnd(let r): (type, payload) = ("epoch_end", encode(r))
+    case .checkpoint(let r): (type, payload) = ("checkpoint", encode(r))
+    case .commandApplied(let r): (type, payload) = ("command", encode(r))
+    case .paused(let r): (type, payload) = ("paused", encode(r))
+    case .finished(let r): (type, payload) = ("finished", encode(r))
+    case .failed(let r): (type, payload) = ("failed", encode(r))
     }
     var s = String(decoding: payload, as: UTF8.self)
     s.removeFirst()  // "{"
@@ -28,12 +48,14 @@ public enum EventCoding {
 
   /// Decodes one line; nil for a blank, partial (still being written) or unknown line.
   public static func decode(_ line: Substring) -> TrainerEvent? {
-    guard let data = line.data(using: .utf8), !line.isEmpty,
-          let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+    guard !line.isEmpty, var data = line.data(using: .utf8),
+          let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
           let type = obj["type"] as? String else { return nil }
-    let dec = JSONDecoder()
-    dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    func d<T: Decodable>(_ t: T.Type) -> T? { try? dec.decode(T.self, from: data) }
+    if LegacyEvents.isLegacy(obj) {
+      guard let upgraded = try? JSONSerialization.data(withJSONObject: LegacyEvents.upgrade(obj)) else { return nil }
+      data = upgraded
+    }
+    func d<T: Decodable>(_ t: T.Type) -> T? { try? decoder.decode(T.self, from: data) }
     switch type {
     case "started": return d(RunInfo.self).map { .started($0) }
     case "step": return d(StepRecord.self).map { .step($0) }
@@ -48,5 +70,35 @@ public enum EventCoding {
     case "failed": return d(FailureRecord.self).map { .failed($0) }
     default: return nil
     }
+  }
+
+  /// A command as one line of the control file (no newline).
+  public static func line(_ c: TrainerCommand) -> String { String(decoding: encode(c), as: UTF8.self) }
+
+  /// A command line of the control file, of either schema; nil for anything else.
+  public static func command(_ line: Substring) -> TrainerCommand? {
+    guard var obj = object(line) else { return nil }
+    if LegacyEvents.isLegacyCommand(obj) { obj = LegacyEvents.upgradeCommand(obj) }
+    guard let data = try? JSONSerialization.data(withJSONObject: obj) else { return nil }
+    return try? decoder.decode(TrainerCommand.self, from: data)
+  }
+
+  static func object(_ line: Substring) -> [String: Any]? {
+    guard let data = line.data(using: .utf8) else { return nil }
+    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+  }
+
+  static func encode<T: Encodable>(_ value: T) -> Data {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys]
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    // Only Strings, numbers, Bools and arrays of them: encoding cannot fail.
+    return try! enc.encode(value)
+  }
+
+  static var decoder: JSONDecoder {
+    let dec = JSONDecoder()
+    dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return dec
   }
 }
