@@ -7,7 +7,18 @@ import Foundation
 enum Entry {
   static func main() {
     OpenMPEnvironment.apply()
-    RDNAS.main()
+    do {
+      var command = try RDNAS.parseAsRoot()
+      try command.run()
+    } catch {
+      // A command line ArgumentParser cannot parse is bad input like any other: exit 2, as documented,
+      // rather than its default 64 (help and --version still exit 0).
+      if RDNAS.exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((RDNAS.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+      }
+      RDNAS.exit(withError: error)
+    }
   }
 }
 
@@ -29,11 +40,18 @@ enum OpenMPEnvironment {
 }
 
 struct RDNAS: ParsableCommand {
-  static let version = "0.1.0"
   static let configuration = CommandConfiguration(
     commandName: "rdnas",
     abstract: "One-shot NAS with ranking distillation from zero-cost proxies.",
-    version: version,
+    discussion: """
+      A session:
+        rdnas train --name rd --proxy flops            # train a supernet with ranking distillation, watched live
+        rdnas sample --space resnet --count 50 --out candidates.json
+        rdnas eval --run runs/rd --archs candidates.json --out rd-eval.json
+        rdnas rank rd-eval.json ground-truth.json      # compare two rankings
+      `rdnas <command> --help` lists that command's options.
+      """,
+    version: "rdnas \(BuildInfo.description)",
     subcommands: [Train.self, MonitorRun.self, Eval.self, Rank.self, Proxy.self, Sample.self, Split.self, Merge.self, Standalone.self, Demo.self, Bench.self])
 }
 

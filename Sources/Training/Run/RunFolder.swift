@@ -71,9 +71,11 @@ public final class RunFolder: @unchecked Sendable {
 }
 
 public enum RDNASVersion {
-  public static let string = "0.1.0"
-  /// The commit of the working directory's repository, when there is one (best effort, for run records).
+  public static let string = BuildInfo.version
+  /// The commit the binary was built from (stamped by make), else the commit of the working directory's
+  /// repository when there is one (best effort, for run records).
   public static let gitCommit: String? = {
+    if BuildInfo.commit != "unknown" { return BuildInfo.commit }
     var dir = FileManager.default.currentDirectoryPath
     for _ in 0..<6 {
       let head = dir + "/.git/HEAD"
