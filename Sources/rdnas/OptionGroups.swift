@@ -125,10 +125,16 @@ struct RunOutputOptions: ParsableArguments {
   @Option(help: "Run name: outputs go to <runs-dir>/<name>/.") var name = "run"
   @Option(help: "Folder holding run folders.") var runsDir = "runs"
   @Option(help: "Log every N steps (default: 1 with the monitor, 10 headless).") var logEvery: Int?
+  @Option(help: ArgumentHelp("Also save last.safetensors every N steps (500) or minutes (10m, 90s, 2h), or off.",
+                             valueName: "steps|time"))
+  var checkpointEvery = CheckpointCadence.standard.description
+  @Option(help: "Keep only the newest K per-epoch checkpoints (default: all).") var keepCheckpoints: Int?
 
-  func apply(to c: inout TrainingConfig) {
+  func apply(to c: inout TrainingConfig) throws {
     c.name = name; c.runsDirectory = runsDir
     c.logEvery = logEvery ?? 10
+    c.checkpointEvery = try CheckpointCadence(parsing: checkpointEvery)
+    c.keepCheckpoints = keepCheckpoints
   }
 }
 

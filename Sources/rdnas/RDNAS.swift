@@ -71,14 +71,17 @@ struct ComputeOptions: ParsableArguments {
   }
 }
 
-/// Runs a command body, turning rdnas errors into one line on stderr and the documented exit code
-/// (2 for bad input, 1 for failures) instead of a stack trace.
+/// Runs a command body, turning every error into one line on stderr and the documented exit code
+/// (2 for bad input, 1 for failures) instead of a stack trace or a Swift dump.
 func runReportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let e as RDNASError {
-    FileHandle.standardError.write(Data("rdnas: error: \(e.description)\n".utf8))
-    throw ExitCode(e.exitCode)
+  } catch let e as ExitCode {
+    throw e
+  } catch {
+    let (message, code) = ErrorReport.describe(error)
+    FileHandle.standardError.write(Data("rdnas: error: \(message)\n".utf8))
+    throw ExitCode(code)
   }
 }
 extension Precision: ExpressibleByArgument {}

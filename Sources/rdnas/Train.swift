@@ -35,7 +35,7 @@ struct Train: ParsableCommand {
   func makeConfig() throws -> TrainingConfig {
     var c = TrainingConfig()
     c.seed = seed.seed; c.threads = compute.threads
-    output.apply(to: &c)
+    try output.apply(to: &c)
     data.apply(to: &c)
     try space.apply(to: &c)
     try network.apply(to: &c)
@@ -61,6 +61,9 @@ struct Train: ParsableCommand {
         _ = try ui.loadTheme()
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config))
+      if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
+        FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))
+      }
       if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
     }
   }

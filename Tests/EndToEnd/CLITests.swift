@@ -66,6 +66,17 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(out.contains("safetensors"), out)
   }
 
+  /// A config.json of the wrong shape: one line naming the file and the key, exit 2.
+  func testMalformedRunConfigNamesFileAndKey() throws {
+    try FileManager.default.createDirectory(atPath: dir + "/r", withIntermediateDirectories: true)
+    try #"{"name": "r", "epochs": "five"}"#.write(toFile: dir + "/r/config.json", atomically: true, encoding: .utf8)
+    let (s, out) = try runRDNAS(["eval", "--run", dir + "/r", "--archs", "x.json", "--out", dir + "/o.json"])
+    XCTAssertEqual(s, 2, out)
+    XCTAssertEqual(out.split(separator: "\n").count, 1, out)
+    XCTAssertTrue(out.hasPrefix("rdnas: error: \(dir)/r/config.json: "), out)
+    XCTAssertTrue(out.contains("'epochs'") || out.contains("missing key"), out)
+  }
+
   func testBadInputGivesOneLineErrorsAndExitCode2() throws {
     let cases: [[String]] = [
       ["eval", "--run", dir + "/missing", "--archs", "x.json", "--out", dir + "/o.json"],
@@ -73,6 +84,8 @@ final class CLITests: XCTestCase {
       ["train", "--headless", "--space", "nope", "--runs-dir", dir],
       ["train", "--headless", "--proxy", "flops", "--lambda-schedule", "sometimes", "--runs-dir", dir],
       ["proxy", "--proxies", "magic", "--all", "--space", "nb201", "--out", dir + "/p.csv"],
+      ["train", "--headless", "--checkpoint-every", "sometimes", "--runs-dir", dir],
+      ["train", "--headless", "--keep-checkpoints", "0", "--runs-dir", dir],
     ]
     for args in cases {
       let (s, out) = try runRDNAS(args)

@@ -14,7 +14,7 @@ final class HelpTests: XCTestCase {
     let ui = ["--theme", "--no-color", "--ascii"]
     return [
       "train": Set(space + compute + data + optimizer + ui + [
-        "--name", "--runs-dir", "--log-every", "--resume", "--headless",
+        "--name", "--runs-dir", "--log-every", "--checkpoint-every", "--keep-checkpoints", "--resume", "--headless",
         "--activation", "--strategy", "--paths", "--distillation", "--clip-norm", "--init-from", "--seed",
         "--proxy", "--pairs", "--lambda-schedule", "--lambda-max", "--margin", "--symmetric", "--min-distance",
         "--weighted-distance", "--gt", "--gt-column", "--landmarks", "--eval-every", "--eval-every-steps",

@@ -70,6 +70,30 @@ final class TrainerTests: XCTestCase {
     }
   }
 
+  /// `--checkpoint-every 3` writes last.safetensors every 3 steps, counted from the last checkpoint (epoch
+  /// ends of 8 steps included); `--keep-checkpoints 1` leaves one per-epoch file; a run stopped without
+  /// saving (as by a kill) resumes from the last mid-epoch checkpoint.
+  func testCheckpointCadenceAndKeep() throws {
+    var cfg = tinyConfig("cadence")
+    cfg.epochs = 3; cfg.checkpointEvery = .steps(3); cfg.keepCheckpoints = 1
+    let t = try Trainer(config: cfg)
+    var saved: [(Int, String)] = []
+    t.addSink { e in
+      if case .checkpoint(let c) = e { saved.append((c.step, c.reason)) }
+      if case .step(let s) = e, s.step == 20 { t.commands.send(.stop(save: false)) }
+    }
+    try t.run()
+    XCTAssertEqual(saved.map(\.0), [3, 6, 8, 11, 14, 16, 19], "\(saved)")
+    XCTAssertEqual(saved.map(\.1), ["steps", "steps", "epoch", "steps", "steps", "epoch", "steps"])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: t.folder.checkpointDirectory).sorted(),
+                   ["epoch-001.safetensors", "last.safetensors"])
+    // Stopped without saving after step 20: the resume starts from the step-19 checkpoint, mid-epoch.
+    let resumed = try Trainer(config: cfg, resume: true)
+    XCTAssertEqual(resumed.state.step, 19)
+    XCTAssertEqual(resumed.state.epoch, 2)
+    XCTAssertEqual(resumed.state.batchInEpoch, 3)
+  }
+
   func testSPOSStepChangesOnlySampledOps() throws {
     var cfg = tinyConfig("spos")
     cfg.epochs = 1; cfg.trainLimit = 32  // exactly one step

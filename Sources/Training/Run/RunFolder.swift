@@ -27,11 +27,29 @@ public final class RunFolder: @unchecked Sendable {
       throw RDNASError.badInput("run folder \(path) already holds a run; choose another --name or pass --resume")
     }
     try fm.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
+    removeAbandonedTemporaryFiles()
     if !resuming || !fm.fileExists(atPath: configPath) {
       try AtomicFile.write(Self.configJSON(config), to: configPath)
     }
     metricsFD = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     guard metricsFD >= 0 else { throw RDNASError.failure("cannot open \(metricsPath) for appending") }
+  }
+
+  /// The newest `keep` per-epoch checkpoints stay; older ones are removed (`last.safetensors` always stays).
+  public func pruneEpochCheckpoints(keep: Int) {
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory)) ?? [])
+      .filter { $0.hasPrefix("epoch-") && $0.hasSuffix(".safetensors") }
+      .sorted()  // epoch-NNN: zero-padded, so name order is epoch order
+    for f in files.dropLast(max(0, keep)) { try? FileManager.default.removeItem(atPath: checkpointDirectory + "/" + f) }
+  }
+
+  /// A process killed while writing a checkpoint leaves its temporary file (`.last.safetensors.tmp-PID`);
+  /// the previous checkpoint is intact, so the leftover is only clutter, removed when the run (re)starts.
+  func removeAbandonedTemporaryFiles() {
+    for f in (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory)) ?? []
+    where f.hasPrefix(".") && f.contains(".tmp-") {
+      try? FileManager.default.removeItem(atPath: checkpointDirectory + "/" + f)
+    }
   }
 
   /// Appends one event as a JSON line with a single write(2), so a reader never sees interleaved lines.
@@ -64,8 +82,8 @@ public final class RunFolder: @unchecked Sendable {
     guard let data = FileManager.default.contents(atPath: p) else {
       throw RDNASError.badInput("\(runDirectory) is not a run folder (no config.json)")
     }
-    do { return try JSONDecoder().decode(TrainingConfig.self, from: data) } catch {
-      throw RDNASError.badFile(path: p, reason: "malformed run config: \(error)")
+    do { return try JSONDecoder().decode(TrainingConfig.self, from: data) } catch let e as DecodingError {
+      throw RDNASError.badFile(path: p, reason: ErrorReport.describe(e))
     }
   }
 }

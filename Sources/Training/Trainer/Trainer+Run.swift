@@ -17,6 +17,7 @@ extension Trainer {
                           stepsPerEpoch: stepsPerEpoch, batchSize: config.batchSize, dataset: config.dataset,
                           startStep: state.step, time: Date().timeIntervalSince1970)))
     if let lm = landmarks { emit(.landmarks(lm.set)) }
+    var cadence = CheckpointCadence.Clock(config.checkpointEvery ?? .standard, step: state.step, now: Date())
     do {
       while state.epoch < config.epochs {
         let epochStart = Date()
@@ -30,6 +31,10 @@ extension Trainer {
           let every = config.rank.evalEverySteps ?? 0
           if let lm = landmarks, every > 0, state.step % every == 0 {
             emit(.evaluation(try lm.evaluate(step: state.step, epoch: state.epoch)))
+          }
+          if let reason = cadence.due(step: state.step, now: Date()) {
+            try saveCheckpoint(reason: reason, alsoEpoch: nil)
+            cadence.written(step: state.step, now: Date())
           }
         }
         let finished = state.epoch
@@ -46,6 +51,7 @@ extension Trainer {
         }
         if (finished + 1) % max(1, config.checkpointEveryEpochs) == 0 || state.epoch == config.epochs {
           try saveCheckpoint(reason: "epoch", alsoEpoch: finished)
+          cadence.written(step: state.step, now: Date())
         }
       }
       emit(.finished(FinishRecord(step: state.step, seconds: Date().timeIntervalSince(runStart), stopped: false)))
@@ -90,6 +96,7 @@ extension Trainer {
     if let e = alsoEpoch {
       try Checkpoint.save(path: folder.epochCheckpointPath(e), store: net.store, optimizer: optimizer, state: state,
                           config: config)
+      if let keep = config.keepCheckpoints { folder.pruneEpochCheckpoints(keep: keep) }
     }
     emit(.checkpoint(CheckpointRecord(step: state.step, path: path, reason: reason, time: Date().timeIntervalSince1970)))
     return path
