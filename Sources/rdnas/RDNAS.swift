@@ -14,7 +14,10 @@ enum Entry {
       // A command line ArgumentParser cannot parse is bad input like any other: exit 2, as documented,
       // rather than its default 64 (help and --version still exit 0).
       if RDNAS.exitCode(for: error) == .validationFailure {
-        FileHandle.standardError.write(Data((RDNAS.fullMessage(for: error) + "\n").utf8))
+        let message = ErrorReport.describe(RDNASError.badInput(RDNAS.message(for: error))).message
+        let known = RDNAS.configuration.subcommands.map { $0.configuration.commandName ?? "\($0)".lowercased() }
+        let command = CommandLine.arguments.dropFirst().first.flatMap { known.contains($0) ? "rdnas \($0)" : nil } ?? "rdnas"
+        FileHandle.standardError.write(Data("rdnas: error: \(message) (see `\(command) --help`)\n".utf8))
         exit(2)
       }
       RDNAS.exit(withError: error)
