@@ -203,23 +203,35 @@ final class TrainerTests: XCTestCase {
 
   func testProxySwitchIsAppliedAtAStepBoundaryAndLogged() throws {
     var cfg = tinyConfig("switch")
-    cfg.epochs = 1; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
-    let t = try Trainer(config: cfg)
+    cfg.epochs = 1; cfg.rank.proxy = "slow"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
+    // A proxy that costs 20 ms per architecture, so the epoch's prior time has a known floor.
+    let calls = Counter()
+    let t = try Trainer(config: cfg) { _, arch, space in
+      calls.add()
+      Thread.sleep(forTimeInterval: 0.02)
+      return space.flops(arch)
+    }
+    let callsBeforeRun = calls.value  // landmark priors, computed when the trainer is built
+    var callsInEpoch = 0
     var proxies: [Int: String] = [:]
     var epochs: [EpochRecord] = []
     t.addSink { e in
-      if case .epochEnd(let r) = e { epochs.append(r) }
+      if case .epochEnd(let r) = e { epochs.append(r); callsInEpoch = calls.value - callsBeforeRun }
       if case .rankPair(let p) = e { proxies[p.step] = p.proxy }
       if case .step(let s) = e, s.step == 3 { t.commands.send(.setProxy("params")) }
     }
     try t.run()
-    XCTAssertEqual(proxies[3], "flops")
+    XCTAssertEqual(proxies[3], "slow")
     XCTAssertEqual(proxies[4], "params")
-    // Every pair's two priors were new or cached; the epoch says how many were computed and what they cost.
-    let newPriors = try XCTUnwrap(epochs.first?.newPriors)
-    XCTAssertGreaterThan(newPriors, 0)
-    XCTAssertLessThanOrEqual(newPriors, 2 * 8 + 2 * 4 * 2)  // 8 steps × 1 pair, plus landmark priors per proxy
-    XCTAssertGreaterThanOrEqual(try XCTUnwrap(epochs.first?.priorSeconds), 0)
+    // The epoch says how many priors were new and what they cost: at least the scorer's 20 ms per call, and
+    // no more than the epoch took.
+    let epoch = try XCTUnwrap(epochs.first)
+    let newPriors = try XCTUnwrap(epoch.newPriors), seconds = try XCTUnwrap(epoch.priorSeconds)
+    XCTAssertGreaterThan(callsInEpoch, 0)
+    XCTAssertGreaterThanOrEqual(newPriors, callsInEpoch, "every scorer call is a new prior")
+    XCTAssertLessThanOrEqual(newPriors, 2 * 8 + 2 * 4)  // 8 steps × 1 pair of 2, plus at most 4 landmark priors per proxy
+    XCTAssertGreaterThanOrEqual(seconds, 0.02 * Double(callsInEpoch))
+    XCTAssertLessThan(seconds, epoch.seconds)
     let log = try String(contentsOfFile: t.folder.metricsPath, encoding: .utf8)
     XCTAssertTrue(log.contains("guidance proxy is now params"))
     let events = log.split(separator: "\n").compactMap { EventCoding.decode($0) }
@@ -238,4 +250,12 @@ final class TrainerTests: XCTestCase {
     let first = largest.prefix(10).reduce(0, +) / 10, last = largest.suffix(10).reduce(0, +) / 10
     XCTAssertLessThan(last, first * 0.5, "largest path CE \(first) → \(last)")
   }
+}
+
+/// A count shared with a scorer closure.
+final class Counter: @unchecked Sendable {
+  private var n = 0
+  private let lock = NSLock()
+  func add() { lock.lock(); n += 1; lock.unlock() }
+  var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }
