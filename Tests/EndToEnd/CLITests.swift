@@ -17,6 +17,8 @@ final class CLITests: XCTestCase {
 
   let tiny = ["--space", "nb201", "--nb201-c", "4", "--nb201-n", "1", "--train-limit", "320", "--validation-size", "200",
               "--batch-size", "32", "--epochs", "1", "--threads", "1"]
+  /// Standalone training has no validation split, so it takes no --validation-size.
+  var tinyStandalone: [String] { tiny.filter { $0 != "--validation-size" && $0 != "200" } }
 
   func json(_ path: String) throws -> [String: [String: Any]] {
     try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: [String: Any]]
@@ -28,7 +30,7 @@ final class CLITests: XCTestCase {
     // A partial file as an interrupted run leaves it: arch2 already trained.
     try #"{"arch2": {"acc": 0.5, "arch": "\#(try json(dir + "/c.json")["arch2"]!["arch"]!)", "seconds": 1}}"#
       .write(toFile: dir + "/gt.json.partial.json", atomically: true, encoding: .utf8)
-    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/gt.json"] + tiny)
+    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/gt.json"] + tinyStandalone)
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("resuming: 1 candidates already trained"), out)
     let gt = try json(dir + "/gt.json")
