@@ -27,20 +27,22 @@ public enum EventCoding {
   }
 
   public static func line(_ e: TrainerEvent) -> String {
-    let (type, payload): (String, Data)
+    let type = Self.type(of: e)
+    let payload: Data
     switch e {
-    case .started(let r): (type, payload) = ("started", encode(r))
-    case .step(let r): (type, payload) = ("step", encode(r))
-    case .rankPair(let r): (type, payload) = ("rank_pair", encode(r))
-    case .landmarks(let r): (type, payload) = ("landmarks", encode(r))
-    case .evaluation(let r): (type, payload) = ("evaluation", encode(r))
-    case .epochEnd(let r): (type, payload) = ("epoch_end", encode(r))
-    case .checkpoint(let r): (type, payload) = ("checkpoint", encode(r))
-    case .commandApplied(let r): (type, payload) = ("command", encode(r))
-    case .paused(let r): (type, payload) = ("paused", encode(r))
-    case .finished(let r): (type, payload) = ("finished", encode(r))
-    case .failed(let r): (type, payload) = ("failed", encode(r))
+    case .started(let r): payload = encode(r)
+    case .step(let r): payload = encode(r)
+    case .rankPair(let r): payload = encode(r)
+    case .landmarks(let r): payload = encode(r)
+    case .evaluation(let r): payload = encode(r)
+    case .epochEnd(let r): payload = encode(r)
+    case .checkpoint(let r): payload = encode(r)
+    case .commandApplied(let r): payload = encode(r)
+    case .paused(let r): payload = encode(r)
+    case .finished(let r): payload = encode(r)
+    case .failed(let r): payload = encode(r)
     }
+    // `type` first (sorted keys would bury it), then the record's keys in sorted order.
     var s = String(decoding: payload, as: UTF8.self)
     s.removeFirst()  // "{"
     return s == "}" ? "{\"type\":\"\(type)\"}" : "{\"type\":\"\(type)\"," + s
