@@ -64,6 +64,12 @@ struct Train: ParsableCommand {
       if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
         FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))
       }
+      defer {
+        if let lost = trainer.folder.appendFailures {
+          FileHandle.standardError.write(Data(("rdnas: warning: \(lost.count) events could not be written to "
+            + "\(trainer.folder.metricsPath) (\(lost.reason)); the lines before them are intact\n").utf8))
+        }
+      }
       if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
     }
   }

@@ -109,6 +109,35 @@ final class RunFolderTests: XCTestCase {
     XCTAssertNil(CheckpointCadence.Clock(.off, step: 0, now: t0).due(step: 1 << 30, now: .distantFuture))
   }
 
+  /// A full disk while appending an event: no half line is left to corrupt the next one, the failure is
+  /// counted, and appending goes on once there is room again. (The file-size limit stands in for the disk.)
+  func testFailedAppendLeavesOnlyCompleteLines() throws {
+    let folder = RunFolder(path: dir + "/run")
+    try folder.create(config: TrainingConfig(), resuming: false)
+    defer { folder.close() }
+    let small = TrainerEvent.paused(PauseRecord(step: 1, paused: true))
+    let big = TrainerEvent.failed(FailureRecord(step: 2, message: String(repeating: "x", count: 8192)))
+    folder.append(small)
+    let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder.metricsPath)[.size] as? Int)
+
+    var old = rlimit()
+    getrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
+    let oldHandler = signal(SIGXFSZ, SIG_IGN)
+    var limit = old
+    limit.rlim_cur = rlim_t(size + 4096)  // room for part of the big line only
+    XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit), 0)
+    folder.append(big)
+    setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
+    signal(SIGXFSZ, oldHandler)
+
+    let failures = try XCTUnwrap(folder.appendFailures)
+    XCTAssertEqual(failures.count, 1)
+    XCTAssertFalse(failures.reason.isEmpty)
+    folder.append(small)
+    let lines = try String(contentsOfFile: folder.metricsPath, encoding: .utf8).split(separator: "\n")
+    XCTAssertEqual(lines.map { EventCoding.decode($0) }, [small, small], "only complete lines, none lost but the big one")
+  }
+
   func testPruningKeepsTheNewestEpochFilesAndLast() throws {
     let folder = RunFolder(path: dir)
     try FileManager.default.createDirectory(atPath: folder.checkpointDirectory, withIntermediateDirectories: true)

@@ -7,6 +7,7 @@ import Engine
 public final class RunFolder: @unchecked Sendable {
   public let path: String
   private var metricsFD: Int32 = -1
+  private var appendFailure: (count: Int, errno: Int32) = (0, 0)
   private let lock = NSLock()
 
   public init(path: String) { self.path = path }
@@ -53,11 +54,27 @@ public final class RunFolder: @unchecked Sendable {
   }
 
   /// Appends one event as a JSON line with a single write(2), so a reader never sees interleaved lines.
+  ///
+  /// A write that fails (a full disk) must not leave half a line that would glue onto the next one: the file
+  /// is cut back to its last complete line, training goes on, and `appendFailures` tells the CLI what was lost.
   public func append(_ event: TrainerEvent) {
     let line = EventCoding.line(event) + "\n"
     lock.lock(); defer { lock.unlock() }
     guard metricsFD >= 0 else { return }
-    _ = line.withCString { write(metricsFD, $0, strlen($0)) }
+    var st = stat()
+    let before = fstat(metricsFD, &st) == 0 ? st.st_size : -1
+    let length = line.utf8.count
+    let written = line.withCString { write(metricsFD, $0, length) }
+    if written != length {
+      appendFailure = (appendFailure.count + 1, written < 0 ? errno : ENOSPC)
+      if written > 0, before >= 0 { _ = ftruncate(metricsFD, before) }
+    }
+  }
+
+  /// Events that could not be written to metrics.jsonl, with the reason of the last failure (nil: none).
+  public var appendFailures: (count: Int, reason: String)? {
+    lock.lock(); defer { lock.unlock() }
+    return appendFailure.count == 0 ? nil : (appendFailure.count, String(cString: strerror(appendFailure.errno)))
   }
 
   public func close() {
