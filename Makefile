@@ -7,7 +7,7 @@ SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release/rdnas
 RUN_ARGS ?=
 
-.PHONY: all deps data build test run bench bench-rank bench-scale clean help
+.PHONY: all deps data build test run bench bench-rank bench-scale clean help stamp
 
 all: build
 
@@ -39,10 +39,14 @@ data:
 	  echo "extracting $(CIFAR_TAR) into data/"; mkdir -p data && tar xzf "$(CIFAR_TAR)" -C data; \
 	fi
 
-build: deps
+## The git commit baked into the binary (`rdnas --version`, config.json); plain `swift build` says "unknown".
+stamp:
+	@bash tools/stamp-commit.sh
+
+build: deps stamp
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
-test: deps data
+test: deps data stamp
 	@set -o pipefail; swift test --disable-swift-testing 2>&1 | tee .build-test.log | grep -v "^Test Case .* passed"; \
 	status=$$?; \
 	line=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build-test.log | tail -1); \

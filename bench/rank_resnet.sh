@@ -14,12 +14,12 @@ R=runs/bench-rank-resnet
 OUT=bench/results/rank-resnet
 mkdir -p "$R" "$OUT"
 DATA="--dataset cifar10 --data data/cifar10"
-[ -f "$R/cands.json" ] || $BIN sample --space resnet $DATA --count 36 --stratify-flops --seed 4 --out "$R/cands.json"
+[ -f "$R/cands.json" ] || $BIN sample --space resnet --count 36 --stratify-flops --seed 4 --out "$R/cands.json"
 
 gt() {  # seed
   [ -f "$R/gt-seed$1.json" ] && return
   $BIN standalone --space resnet $DATA --archs "$R/cands.json" --out "$R/gt-seed$1.json" --epochs $GE \
-    --train-limit $GI --threads 1 --seed $1 --runs-dir "$R" --name gt$1 2> "$R/gt-seed$1.log"
+    --train-limit $GI --threads 1 --seed $1 2> "$R/gt-seed$1.log"
 }
 t0=$(date +%s); gt 1 & gt 2 & wait; echo "ground truth: $(( $(date +%s) - t0 )) s"
 

@@ -10,14 +10,18 @@ import Supernet
 /// Engine micro-benchmarks with the same definitions as bench/peer_resnet20.py, one line per figure.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Time engine kernels: 3x3 conv fwd+bwd and a ResNet-20 training step (batch 64, 32x32).")
+    abstract: "Time engine kernels: 3x3 conv fwd+bwd and a ResNet-20 training step (batch 64, 32x32).",
+    usage: """
+      rdnas bench --what engine --threads 2
+      rdnas bench --what nb201 --profile
+      """)
 
   @Option(help: "Repetitions after 3 warm-up runs.") var reps = 20
   @Option(help: "What to time: engine | nb201 | resnet | eval.") var what = "engine"
   @Option(help: "Batch size (supernet steps).") var batch = 64
   @Option(help: "Rank pairs per step (resnet sandwich).") var pairs = 0
   @Flag(help: "Print where a supernet step's time goes, per op kind (forward/backward).") var profile = false
-  @OptionGroup var compute: ComputeOptions
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
     compute.apply()

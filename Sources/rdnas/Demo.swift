@@ -9,14 +9,15 @@ import Training
 /// The foundation's end-to-end demo: a small conv net on Fashion-MNIST with a live progress line.
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a small conv net on Fashion-MNIST and print its test accuracy.")
+    abstract: "Train a small conv net on Fashion-MNIST and print its test accuracy.",
+    usage: "rdnas demo --epochs 1")
 
   @Option(help: "Epochs.") var epochs = 1
   @Option(help: "Batch size.") var batchSize = 64
   @Option(help: "Learning rate.") var lr: Float = 0.05
   @Option(help: "Seed.") var seed: UInt64 = 0
   @Option(help: "Fashion-MNIST folder (IDX files, gzipped or not).") var data: String?
-  @OptionGroup var compute: ComputeOptions
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {

@@ -8,8 +8,11 @@ import Ranking
 struct Ensemble: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Combine score files by weighted mean rank (e.g. a supernet evaluation and a zero-cost proxy).",
+    usage: """
+      rdnas ensemble runs/x-eval.json:loss scores.csv:swapreg --out ens.json
+      rdnas ensemble a.json b.json c.csv:flops --weights 2,1,1 --out ens.json
+      """,
     discussion: """
-      Example: rdnas ensemble runs/x-eval.json:loss scores.csv:swapreg --weights 1,1 --out ens.json
       Each input is FILE or FILE:COLUMN (a JSON field such as acc or loss, loss negated; or a CSV column).
       Entries are joined by architecture; only those every file scores are written, in the first file's order.
       Ties share their mean rank; the output's acc is the combined rank (higher is better).

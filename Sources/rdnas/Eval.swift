@@ -12,6 +12,10 @@ import Training
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate candidate architectures with weights inherited from a trained supernet.",
+    usage: """
+      rdnas eval --run runs/rd --archs candidates.json --out rd-eval.json --bn-recalibrate 5
+      rdnas eval --run runs/rd --archs candidates.json --shard 0/4 --out rd-eval-0.json
+      """,
     discussion: "Reads and writes the competition's JSON ({\"archN\": {\"acc\": …, \"arch\": \"<code>\"}}).")
 
   @Option(name: .customLong("run"), help: "Run folder of a trained supernet.") var runFolder: String
@@ -23,7 +27,7 @@ struct Eval: ParsableCommand {
   @Option(help: "Validation images to use (default: the whole validation split).") var images: Int?
   @Option(help: "Batch size.") var batchSize = 250
   @Option(help: "NB201 benchmark CSV, to accept benchmark indices as arch values.") var nb201Index: String?
-  @OptionGroup var compute: ComputeOptions
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
@@ -75,7 +79,9 @@ struct Eval: ParsableCommand {
 }
 
 struct Split: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Split a candidates JSON into n shard files.")
+  static let configuration = CommandConfiguration(
+    abstract: "Split a candidates JSON into n shard files.",
+    usage: "rdnas split --archs candidates.json --shards 4 --out-dir shards/")
   @Option(help: "Candidates JSON.") var archs: String
   @Option(help: "Number of shards.") var shards: Int
   @Option(help: "Output folder.") var outDir: String
@@ -97,7 +103,9 @@ struct Split: ParsableCommand {
 }
 
 struct Merge: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Join shard outputs into one JSON (file order kept).")
+  static let configuration = CommandConfiguration(
+    abstract: "Join shard outputs into one JSON (file order kept).",
+    usage: "rdnas merge shards/eval-0.json shards/eval-1.json --out eval.json")
   @Argument(help: "Shard JSON files.") var inputs: [String]
   @Option(help: "Output JSON.") var out: String
 

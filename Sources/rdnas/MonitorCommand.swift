@@ -72,7 +72,8 @@ struct MonitorRun: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "monitor",
     abstract: "Open the monitor on a run folder: follow a running trainer or replay a finished run.",
-    discussion: "Pause, proxy switches and checkpoints reach a running (headless) trainer through <run>/control.jsonl. q detaches.")
+    usage: "rdnas monitor runs/rd",
+    discussion: "Pause, proxy switches and checkpoints reach a running (headless) trainer through <run>/control. q detaches.")
 
   @Argument(help: "Run folder (runs/<name>).") var runFolder: String
   @OptionGroup var ui: UIFlags

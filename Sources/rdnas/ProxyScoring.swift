@@ -41,21 +41,31 @@ enum ProxyScoring {
 struct Proxy: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Score architectures with zero-cost proxies (flops, params, zen, synflow, naswot, gradnorm, snip).",
-    discussion: "Writes a CSV (arch + one column per proxy) or, with a .json --out, one competition-format JSON per proxy.")
+    usage: """
+      rdnas proxy --space nb201 --all --proxies flops,params,synflow --out proxies.csv
+      rdnas proxy --space resnet --archs candidates.json --proxies zen --out zen.json
+      """,
+    discussion: "Writes a CSV (arch + one column per proxy) or, with a .json --out, one competition-format JSON per proxy. "
+      + "Data-dependent proxies (naswot, gradnorm, snip) score one seeded batch of the dataset's training images.")
 
-  @OptionGroup var options: TrainOptions
   @Option(help: "Comma-separated proxies.") var proxies = "flops,params,synflow"
   @Option(help: "Candidates JSON to score.") var archs: String?
   @Flag(help: "Score every architecture of the space (nb201: all 15,625 cells).") var all = false
   @Option(help: "Images in the batch of data-dependent proxies.") var batchImages = 64
   @Option(help: "Re-initialisations SWAP averages over (the paper uses 32; 4 by default here, 1 to score a whole space quickly).") var swapRepeats: Int?
   @Option(help: "Output file (.csv, or .json for a single proxy).") var out: String
-  @OptionGroup var compute: ComputeOptions
+  @OptionGroup(title: "Search space") var space: SpaceOptions
+  @OptionGroup(title: "Data") var data: DataOptions
+  @OptionGroup(title: "Randomness") var seed: SeedOption
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
       compute.apply()
-      var config = try options.makeConfig(threads: compute.threads)
+      var config = TrainingConfig()
+      config.seed = seed.seed; config.threads = compute.threads
+      try self.space.apply(to: &config)
+      data.apply(to: &config)
       var list = try ZeroCostProxies.make(list: proxies)
       if let swapRepeats {
         guard swapRepeats >= 1 else { throw RDNASError.badInput("--swap-repeats must be at least 1") }

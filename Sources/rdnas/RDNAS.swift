@@ -8,7 +8,21 @@ import Foundation
 enum Entry {
   static func main() {
     OpenMPEnvironment.apply()
-    RDNAS.main()
+    do {
+      var command = try RDNAS.parseAsRoot()
+      try command.run()
+    } catch {
+      // A command line ArgumentParser cannot parse is bad input like any other: exit 2, as documented,
+      // rather than its default 64 (help and --version still exit 0).
+      if RDNAS.exitCode(for: error) == .validationFailure {
+        let message = ErrorReport.describe(RDNASError.badInput(RDNAS.message(for: error))).message
+        let known = RDNAS.configuration.subcommands.map { $0.configuration.commandName ?? "\($0)".lowercased() }
+        let command = CommandLine.arguments.dropFirst().first.flatMap { known.contains($0) ? "rdnas \($0)" : nil } ?? "rdnas"
+        FileHandle.standardError.write(Data("rdnas: error: \(message) (see `\(command) --help`)\n".utf8))
+        exit(2)
+      }
+      RDNAS.exit(withError: error)
+    }
   }
 }
 
@@ -30,11 +44,18 @@ enum OpenMPEnvironment {
 }
 
 struct RDNAS: ParsableCommand {
-  static let version = "0.1.0"
   static let configuration = CommandConfiguration(
     commandName: "rdnas",
     abstract: "One-shot NAS with ranking distillation from zero-cost proxies.",
-    version: version,
+    discussion: """
+      A session:
+        rdnas train --name rd --proxy flops            # train a supernet with ranking distillation, watched live
+        rdnas sample --space resnet --count 50 --out candidates.json
+        rdnas eval --run runs/rd --archs candidates.json --out rd-eval.json
+        rdnas rank rd-eval.json ground-truth.json      # compare two rankings
+      `rdnas <command> --help` lists that command's options.
+      """,
+    version: "rdnas \(BuildInfo.description)",
     subcommands: [Train.self, MonitorRun.self, Eval.self, Rank.self, Ensemble.self, Proxy.self, Sample.self, Split.self, Merge.self, Standalone.self, Demo.self, Bench.self])
 }
 
@@ -55,23 +76,21 @@ struct ComputeOptions: ParsableArguments {
   }
 }
 
-/// Runs a command body, turning rdnas errors into one line on stderr and the documented exit code
-/// (2 for bad input, 1 for failures) instead of a stack trace. In an MPI job of several ranks the line
-/// names the rank and the whole job is aborted: the other ranks would otherwise wait forever for this one
-/// in their next collective.
+/// Runs a command body, turning every error into one line on stderr and the documented exit code
+/// (2 for bad input, 1 for failures) instead of a stack trace or a Swift dump. In an MPI job of several
+/// ranks the line names the rank and the whole job is aborted: the other ranks would otherwise wait forever
+/// for this one in their next collective.
 func runReportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let e as RDNASError {
-    abortJobIfParallel(message: e.description, code: e.exitCode)
-    FileHandle.standardError.write(Data("rdnas: error: \(e.description)\n".utf8))
-    throw ExitCode(e.exitCode)
   } catch let e as ExitCode {
     if e.rawValue != 0 { abortJobIfParallel(message: "exit code \(e.rawValue)", code: e.rawValue) }
     throw e
   } catch {
-    abortJobIfParallel(message: "\(error)", code: 1)
-    throw error
+    let (message, code) = ErrorReport.describe(error)
+    abortJobIfParallel(message: message, code: code)
+    FileHandle.standardError.write(Data("rdnas: error: \(message)\n".utf8))
+    throw ExitCode(code)
   }
 }
 

@@ -6,6 +6,10 @@ import Ranking
 struct Rank: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two score files: Kendall τ-b, Spearman ρ, Pearson r, precision@top-k% with bootstrap 95% CIs.",
+    usage: """
+      rdnas rank rd-eval.json ground-truth.json --svg rank.svg
+      rdnas rank proxies.csv NAS-Bench-201.csv --column-a synflow --column-b cifar10
+      """,
     discussion: "Files: the JSON of `rdnas eval`/`standalone` or a CSV (the NB201 ground truth, or any CSV with --column-a/-b). "
       + "Entries are joined by architecture. Draws the rank-vs-rank scatter with braille dots (--svg writes it as SVG).")
 

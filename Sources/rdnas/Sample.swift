@@ -7,15 +7,22 @@ import Training
 
 struct Sample: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write distinct uniformly sampled architectures as a candidates JSON (acc 0).")
-  @OptionGroup var options: TrainOptions
+    abstract: "Write distinct uniformly sampled architectures as a candidates JSON (acc 0).",
+    usage: """
+      rdnas sample --space nb201 --count 100 --out candidates.json
+      rdnas sample --space resnet --count 36 --stratify-flops --seed 4 --out candidates.json
+      """)
   @Option(help: "How many.") var count = 50
   @Flag(help: "Sort by FLOPs and keep an even spread (stratified by FLOPs) instead of plain uniform.") var stratifyFlops = false
   @Option(help: "Output JSON.") var out: String
+  @OptionGroup(title: "Search space") var space: SpaceOptions
+  @OptionGroup(title: "Randomness") var seed: SeedOption
 
   func run() throws {
     try runReportingErrors {
-      let config = try options.makeConfig(threads: nil)
+      var config = TrainingConfig()
+      config.seed = seed.seed
+      try self.space.apply(to: &config)
       let space = try config.makeSpace()
       var rng = RandomSource(seed: config.seed)
       var seen = Set<Encoding>(), archs: [Encoding] = []

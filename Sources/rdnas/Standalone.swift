@@ -12,24 +12,37 @@ import Training
 struct Standalone: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train each candidate from scratch and record its test accuracy (ground truth).",
-    discussion: """
-      Resumable: finished candidates are kept in <out>.partial.json (under mpirun, one <out>.partial.rank<r>.json per \
-      rank) and skipped after a restart, with any number of ranks.
-      """)
+    usage: """
+      rdnas standalone --space nb201 --archs candidates.json --out ground-truth.json --epochs 10
+      rdnas standalone --space resnet --archs candidates.json --out gt-0.json --shard 0/4 --save-weights weights/
+      mpirun -np 4 rdnas standalone --space nb201 --archs candidates.json --out ground-truth.json
+      """,
+    discussion: "Resumable: finished candidates are kept in <out>.partial.json (under mpirun, one "
+      + "<out>.partial.rank<r>.json per rank) and skipped after a restart, with any number of ranks. "
+      + "Trains on the whole training set (no validation split) and reports top-1 on the official test split.")
 
-  @OptionGroup var options: TrainOptions
   @Option(help: "Candidates JSON.") var archs: String
   @Option(help: "Output JSON (acc = top-1 on the official test split).") var out: String
   @Option(help: "Train only shard i/n.") var shard: String?
   @Option(help: "Save each trained network's weights in this folder (for --init-from).") var saveWeights: String?
-  @OptionGroup var compute: ComputeOptions
+  @OptionGroup(title: "Search space") var space: SpaceOptions
+  @OptionGroup(title: "Network") var network: NetworkOptions
+  @OptionGroup(title: "Optimiser") var optimizer: OptimizerOptions
+  @OptionGroup(title: "Data") var data: StandaloneDataOptions
+  @OptionGroup(title: "Randomness") var seed: SeedOption
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
       compute.apply()
-      var config = try options.makeConfig(threads: compute.threads)
+      var config = TrainingConfig()
+      config.seed = seed.seed; config.threads = compute.threads
+      try self.space.apply(to: &config)
+      try network.apply(to: &config)
+      try optimizer.apply(to: &config)
+      config.dataset = data.dataset; config.dataPath = data.data; config.trainLimit = data.trainLimit
       config.validationSize = 0
-      let data = try RunData.load(&config)
+      let images = try RunData.load(&config)
       let test = try RunData.loadTest(config)
       let space = try config.makeSpace()
       let (table, all) = try Candidates.load(path: archs, space: space)
@@ -50,7 +63,7 @@ struct Standalone: ParsableCommand {
       cfg.epochs = config.epochs; cfg.batchSize = config.batchSize; cfg.lr = config.lr
       cfg.warmupEpochs = config.warmupEpochs; cfg.cosine = config.schedule == .cosine
       cfg.momentum = config.momentum; cfg.nesterov = config.nesterov; cfg.weightDecay = config.weightDecay
-      cfg.seed = config.seed; cfg.augment = config.augment ?? (data.train.channels == 3)
+      cfg.seed = config.seed; cfg.augment = config.augment ?? (images.train.channels == 3)
       let mine = range[world.part(of: range.count).shifted(by: range.lowerBound)]
       let progress = world.isRoot ? ProgressLine(total: mine.count, label: world.size > 1 ? "standalone (rank 0)" : "standalone") : nil
       var finished: [ScoreEntry] = mine.compactMap { done[table.entries[$0].key] }
@@ -62,8 +75,8 @@ struct Standalone: ParsableCommand {
         let t0 = Date()
         let net = try config.makeStandalone(all[i], space: space, seed: config.seed &+ UInt64(i))
         let model = FixedArchitecture(net: net, arch: all[i])
-        try ClassifierTraining.train(model, dataset: data.train, normalization: data.normalization, config: cfg)
-        let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: data.normalization)
+        try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg)
+        let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization)
         var e = table.entries[i]
         e.score = r.accuracy
         e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
@@ -106,4 +119,11 @@ enum StandalonePartials {
     init(_ e: ScoreEntry) { key = e.key; arch = e.arch; score = e.score; extras = e.extras }
     var scoreEntry: ScoreEntry { ScoreEntry(key: key, arch: arch, score: score, extras: extras) }
   }
+}
+
+/// Standalone training uses the whole training set (no validation split), so it takes no --validation-size.
+struct StandaloneDataOptions: ParsableArguments {
+  @Option(help: "Dataset: fashion-mnist | mnist | cifar10 | folder.") var dataset = "fashion-mnist"
+  @Option(help: "Dataset folder (default: the dataset's standard location).") var data: String?
+  @Option(help: "Train on at most this many images.") var trainLimit: Int?
 }

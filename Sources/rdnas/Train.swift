@@ -8,112 +8,61 @@ import Search
 import Supernet
 import Training
 
-/// Options that define a supernet training run (shared by `train` and tests of the CLI).
-struct TrainOptions: ParsableArguments {
-  @Option(help: "Run name: outputs go to <runs-dir>/<name>/.") var name = "run"
-  @Option(help: "Folder holding run folders.") var runsDir = "runs"
-  @Option(help: "Search space: resnet | nb201.") var space = "resnet"
-  @Option(help: "Strategy: spos | fairnas | sandwich | ofa.") var strategy = "sandwich"
-  @Option(help: "Paths per step (sandwich: largest + smallest + n−2 random).") var paths = 4
-  @Option(help: "Loss of distilled paths: kd | alpha.") var distillation = "kd"
-  @Option(help: "Outer activation (resnet): relu | prelu | swish | mish.") var activation = "relu"
-  @Option(help: "Dataset: fashion-mnist | mnist | cifar10 | folder.") var dataset = "fashion-mnist"
-  @Option(help: "Dataset folder (default: the dataset's standard location).") var data: String?
-  @Option(help: "Validation split size taken from the training set.") var validationSize = 5000
-  @Option(help: "Train on at most this many images (after the split).") var trainLimit: Int?
-  @Option(help: "Epochs.") var epochs = 5
-  @Option(help: "Batch size.") var batchSize = 64
-  @Option(help: "Peak learning rate.") var lr: Float = 0.05
-  @Option(help: "Linear warm-up epochs.") var warmup: Double = 0
-  @Option(help: "LR schedule: cosine | constant | step.") var schedule = "cosine"
-  @Option(help: "Weight decay (not on BN/bias).") var weightDecay: Float = 5e-4
-  @Option(help: "Momentum.") var momentum: Float = 0.9
-  @Flag(help: "Plain momentum instead of Nesterov.") var noNesterov = false
-  @Option(help: "Clip gradients to this global norm.") var clipNorm: Double?
-  @Option(help: "Seed.") var seed: UInt64 = 0
-  @Option(help: "resnet base channels, comma-separated.") var baseChannels = "16,32,64,128"
-  @Option(help: "resnet channel rounding divisor.") var channelDivisor = 4
-  @Flag(help: "resnet: restrict width codes to the competition's test sets (1-3,1-3,1-5,1-7).") var competitionWidths = false
-  @Option(help: "nb201 channels C.") var nb201C = 16
-  @Option(help: "nb201 cells per stage N.") var nb201N = 5
-  @Option(help: "Start from this checkpoint of the largest network (mid channels reordered).") var initFrom: String?
-  @Option(help: "Guiding proxy of the rank loss (flops, params, synflow, zen, naswot, swap, swapreg, random, file:SCORES); omit to disable.") var proxy: String?
-  @Option(help: "Rank pairs per step.") var pairs = 2
-  @Option(help: "λ schedule: warmup | constant | cosine | multistage.") var lambdaSchedule = "warmup"
-  @Option(help: "λ maximum.") var lambdaMax = 2.0
-  @Option(help: "Hinge margin.") var margin = 0.0
-  @Flag(help: "Symmetric hinge (both paths of a pair get gradient).") var symmetric = false
-  @Option(help: "Margin sampler: minimum distance between a pair's subnets.") var minDistance: Double?
-  @Flag(help: "Use the weighted NB201 op distance for the margin sampler.") var weightedDistance = false
-  @Option(help: "Ground truth for live rank correlation (NB201 CSV or competition JSON).") var gt: String?
-  @Option(help: "Ground-truth column (NB201: cifar10 | cifar100 | imagenet).") var gtColumn: String?
-  @Option(help: "Landmark architectures for live rank correlation.") var landmarks = 50
-  @Option(help: "Evaluate landmarks every N epochs.") var evalEvery = 1
-  @Option(help: "Also evaluate landmarks every N steps (0 = epoch ends only).") var evalEverySteps = 0
-  @Option(help: "Validation images used for landmark evaluation.") var evalImages = 1000
-  @Option(help: "Log every N steps (default: 1 with the monitor, 10 headless).") var logEvery: Int?
-
-  func makeConfig(threads: Int?) throws -> TrainingConfig {
-    var c = TrainingConfig()
-    c.name = name; c.runsDirectory = runsDir; c.space = space; c.seed = seed; c.threads = threads
-    func choice<T: RawRepresentable & CaseIterable>(_ v: String, _ flag: String) throws -> T where T.RawValue == String {
-      guard let x = T(rawValue: v) else {
-        throw RDNASError.badInput("--\(flag) '\(v)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      return x
-    }
-    c.strategy = try choice(strategy, "strategy")
-    c.distillation = try choice(distillation, "distillation")
-    c.activation = try choice(activation, "activation")
-    c.schedule = try choice(schedule, "schedule")
-    c.rank.lambda = try choice(lambdaSchedule, "lambda-schedule")
-    c.pathsPerStep = paths; c.dataset = dataset; c.dataPath = data; c.validationSize = validationSize
-    c.trainLimit = trainLimit; c.epochs = epochs; c.batchSize = batchSize; c.lr = lr; c.warmupEpochs = warmup
-    c.weightDecay = weightDecay; c.momentum = momentum; c.nesterov = !noNesterov; c.clipNorm = clipNorm
-    let bases = baseChannels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !bases.isEmpty, bases.allSatisfy({ ($0 ?? 0) > 0 }) else {
-      throw RDNASError.badInput("--base-channels '\(baseChannels)' must be positive integers separated by commas")
-    }
-    c.resnet.baseChannels = bases.map { $0! }
-    c.resnet.channelDivisor = channelDivisor
-    if competitionWidths { c.resnet.widthCodesPerStage = ResNetSpace.Config.competitionWidthCodes }
-    c.nb201.C = nb201C; c.nb201.N = nb201N
-    c.initFrom = initFrom
-    c.rank.proxy = proxy; c.rank.pairs = pairs; c.rank.lambdaMax = lambdaMax; c.rank.margin = margin
-    c.rank.symmetric = symmetric; c.rank.minDistance = minDistance; c.rank.weightedDistance = weightedDistance
-    c.rank.groundTruth = gt; c.rank.groundTruthColumn = gtColumn; c.rank.landmarks = landmarks
-    c.rank.evalEveryEpochs = evalEvery; c.rank.evalImages = evalImages; c.rank.evalEverySteps = evalEverySteps
-    c.logEvery = logEvery ?? 10
-    return c
-  }
-}
-
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a weight-sharing supernet, watched live in the terminal monitor (or --headless).")
+    abstract: "Train a weight-sharing supernet, watched live in the terminal monitor (or --headless).",
+    usage: """
+      rdnas train --name rd --space resnet --strategy sandwich --paths 4 --proxy flops --pairs 2 --epochs 5
+      rdnas train --name rd --resume
+      rdnas train --headless --name nb --space nb201 --strategy spos --paths 1 --gt data/nb201.csv
+      """,
+    discussion: "Writes runs/<name>/ (config.json, metrics.jsonl, checkpoints/; see docs/run-format.md). "
+      + "SIGINT/SIGTERM/SIGHUP save a checkpoint before exiting; --resume continues exactly.")
 
-  @OptionGroup var options: TrainOptions
+  @OptionGroup(title: "Run") var output: RunOutputOptions
   @Flag(help: "Continue the run in <runs-dir>/<name> from its last checkpoint.") var resume = false
   @Flag(help: "No terminal UI: a progress line per logged step (attach later with `rdnas monitor`).") var headless = false
   @Option(help: "Start N data-parallel ranks with mpirun and attach the monitor to their run folder.") var ranks: Int?
-  @OptionGroup var ui: UIFlags
-  @OptionGroup var compute: ComputeOptions
+  @OptionGroup(title: "Data") var data: DataOptions
+  @OptionGroup(title: "Search space") var space: SpaceOptions
+  @OptionGroup(title: "Network") var network: NetworkOptions
+  @OptionGroup(title: "Supernet training") var supernet: SupernetOptions
+  @OptionGroup(title: "Optimiser") var optimizer: OptimizerOptions
+  @OptionGroup(title: "Ranking distillation") var ranking: RankingOptions
+  @OptionGroup(title: "Live rank correlation") var landmarks: LandmarkOptions
+  @OptionGroup(title: "Randomness") var seed: SeedOption
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
+  @OptionGroup(title: "Monitor") var ui: UIFlags
+
+  func makeConfig() throws -> TrainingConfig {
+    var c = TrainingConfig()
+    c.seed = seed.seed; c.threads = compute.threads
+    try output.apply(to: &c)
+    data.apply(to: &c)
+    try space.apply(to: &c)
+    try network.apply(to: &c)
+    try supernet.apply(to: &c)
+    try optimizer.apply(to: &c)
+    try ranking.apply(to: &c)
+    landmarks.apply(to: &c)
+    return c
+  }
 
   func run() throws {
     try runReportingErrors {
       if let ranks {
         let args = Array(CommandLine.arguments.dropFirst())
-        return try RankLauncher.run(ranks: ranks, arguments: args, runFolder: options.runsDir + "/" + options.name,
+        return try RankLauncher.run(ranks: ranks, arguments: args, runFolder: output.runsDir + "/" + output.name,
                                     headless: headless, ui: ui)
       }
       compute.apply()
-      var config = try options.makeConfig(threads: compute.threads)
+      var config = try makeConfig()
       if !resume { config.precision = Precision.default }
       let world = World.collective
       // Under mpirun rank 0's stdout is a pipe: the ranks always run headless (`rdnas monitor` attaches).
       let headless = headless || world.size > 1
       if !headless {
-        if options.logEvery == nil { config.logEvery = 1 }
+        if output.logEvery == nil { config.logEvery = 1 }
         // Fail before any work when there is no usable terminal.
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb", isatty(STDOUT_FILENO) != 0 else {
@@ -123,6 +72,15 @@ struct Train: ParsableCommand {
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
                                 collective: world)
+      if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
+        FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))
+      }
+      defer {
+        if let lost = trainer.folder.appendFailures {
+          FileHandle.standardError.write(Data(("rdnas: warning: \(lost.count) events could not be written to "
+            + "\(trainer.folder.metricsPath) (\(lost.reason)); the lines before them are intact\n").utf8))
+        }
+      }
       if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
     }
   }

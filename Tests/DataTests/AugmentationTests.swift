@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Data
 
@@ -117,19 +118,13 @@ final class AugmentationTests: XCTestCase {
 
   func testBadNormalizationOrBatchSizeIsRejected() throws {
     let d = try numberedDataset(count: 4, channels: 3)
-    assertRDNASError(
-      try BatchLoader(
+    assertThrowsRDNASError(.any, mentions: ["2 values", "3 channels"]) { try BatchLoader(
         dataset: d, batchSize: 2, shuffle: true, dropLast: false, augmentation: .none,
-        normalization: Normalization(mean: [0, 0], std: [1, 1]), seed: 0),
-      mentions: ["2 values", "3 channels"])
-    assertRDNASError(
-      try BatchLoader(
+        normalization: Normalization(mean: [0, 0], std: [1, 1]), seed: 0) }
+    assertThrowsRDNASError(.any, mentions: ["std"]) { try BatchLoader(
         dataset: d, batchSize: 2, shuffle: true, dropLast: false, augmentation: .none,
-        normalization: Normalization(mean: [0], std: [0]), seed: 0),
-      mentions: ["std"])
-    assertRDNASError(
-      try BatchLoader(
-        dataset: d, batchSize: 0, shuffle: true, dropLast: false, augmentation: .none, normalization: .unit, seed: 0),
-      mentions: ["batch size"])
+        normalization: Normalization(mean: [0], std: [0]), seed: 0) }
+    assertThrowsRDNASError(.any, mentions: ["batch size"]) { try BatchLoader(
+        dataset: d, batchSize: 0, shuffle: true, dropLast: false, augmentation: .none, normalization: .unit, seed: 0) }
   }
 }

@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Data
 
@@ -66,31 +67,26 @@ final class CIFARBinaryTests: XCTestCase {
     let root = try makeFolder(folder)
     let path = root + "/data_batch_4.bin"
     try Fixtures.write(Array(try FileBytes.read(path).dropLast(5)), to: path)
-    assertRDNASError(try DatasetLoader.cifar10Binary(directory: root, train: true), mentions: [path, "truncated"])
+    assertThrowsRDNASError(.any, mentions: [path, "truncated"]) { try DatasetLoader.cifar10Binary(directory: root, train: true) }
   }
 
   func testMissingBatchAndFolderAreNamed() throws {
     let folder = try TemporaryFolder()
     let root = try makeFolder(folder)
     try FileManager.default.removeItem(atPath: root + "/data_batch_3.bin")
-    assertRDNASError(
-      try DatasetLoader.cifar10Binary(directory: root, train: true), mentions: ["data_batch_3.bin", "not found"])
-    assertRDNASError(
-      try DatasetLoader.cifar10Binary(directory: root + "/nothing", train: true), mentions: ["nothing", "not found"])
+    assertThrowsRDNASError(.any, mentions: ["data_batch_3.bin", "not found"]) { try DatasetLoader.cifar10Binary(directory: root, train: true) }
+    assertThrowsRDNASError(.any, mentions: ["nothing", "not found"]) { try DatasetLoader.cifar10Binary(directory: root + "/nothing", train: true) }
   }
 
   func testLabelBeyondClassesIsRejected() throws {
     let folder = try TemporaryFolder()
     let root = try makeFolder(folder)
     try Fixtures.write(record(label: 12, seed: 0), to: root + "/test_batch.bin")
-    assertRDNASError(
-      try DatasetLoader.cifar10Binary(directory: root, train: false), mentions: ["test_batch.bin", "label 12"])
+    assertThrowsRDNASError(.any, mentions: ["test_batch.bin", "label 12"]) { try DatasetLoader.cifar10Binary(directory: root, train: false) }
   }
 
   func testFolderThatIsNeitherLayoutIsRejected() throws {
     let folder = try TemporaryFolder()
-    assertRDNASError(
-      try DatasetLoader.load(dataset: "cifar10", path: folder.path, train: true, cacheDirectory: nil),
-      mentions: [folder.path, "train/"])
+    assertThrowsRDNASError(.any, mentions: [folder.path, "train/"]) { try DatasetLoader.load(dataset: "cifar10", path: folder.path, train: true, cacheDirectory: nil) }
   }
 }

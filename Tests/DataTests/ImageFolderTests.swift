@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Data
 
@@ -76,8 +77,7 @@ final class ImageFolderTests: XCTestCase {
     try Fixtures.writePNG(small, width: side, height: side, channels: 3, to: root + "/a/1.png")
     try Fixtures.writeJPEG(wide, width: side + 2, height: side, channels: 3, to: root + "/a/2.jpg")
     try Fixtures.writePNG(wide, width: side + 2, height: side, channels: 3, to: root + "/a/3.png")
-    assertRDNASError(
-      try DatasetLoader.imageFolder(root: root, name: "x"), mentions: [root + "/a/2.jpg", "10×8", "same size"])
+    assertThrowsRDNASError(.any, mentions: [root + "/a/2.jpg", "10×8", "same size"]) { try DatasetLoader.imageFolder(root: root, name: "x") }
   }
 
   func testCorruptJPEGAndPNGAreNamed() throws {
@@ -87,23 +87,22 @@ final class ImageFolderTests: XCTestCase {
     try Fixtures.writePNG(pixels, width: side, height: side, channels: 3, to: root + "/a/0.png")
     let jpeg = try Fixtures.encodeJPEG(pixels, width: side, height: side, channels: 3)
     try Fixtures.write(Array(jpeg.prefix(jpeg.count / 2)), to: root + "/a/1.jpg")
-    assertRDNASError(try DatasetLoader.imageFolder(root: root, name: "x"), mentions: [root + "/a/1.jpg", "JPEG"])
+    assertThrowsRDNASError(.any, mentions: [root + "/a/1.jpg", "JPEG"]) { try DatasetLoader.imageFolder(root: root, name: "x") }
 
     try Fixtures.write(jpeg, to: root + "/a/1.jpg")
     let png = try FileBytes.read(root + "/a/0.png")
     try Fixtures.write(Array(png.prefix(png.count - 20)), to: root + "/a/2.png")
-    assertRDNASError(try DatasetLoader.imageFolder(root: root, name: "x"), mentions: [root + "/a/2.png", "PNG"])
+    assertThrowsRDNASError(.any, mentions: [root + "/a/2.png", "PNG"]) { try DatasetLoader.imageFolder(root: root, name: "x") }
 
     try Fixtures.write(Array("plain text".utf8), to: root + "/a/2.png")
-    assertRDNASError(
-      try DatasetLoader.imageFolder(root: root, name: "x"), mentions: [root + "/a/2.png", "not a JPEG or PNG"])
+    assertThrowsRDNASError(.any, mentions: [root + "/a/2.png", "not a JPEG or PNG"]) { try DatasetLoader.imageFolder(root: root, name: "x") }
   }
 
   func testCorruptFirstFileIsNamed() throws {
     let folder = try TemporaryFolder()
     let root = try makeFolders(folder, ["a"])
     try Fixtures.write([0xFF, 0xD8, 0xFF, 0x00, 0x01], to: root + "/a/0.jpg")
-    assertRDNASError(try DatasetLoader.imageFolder(root: root, name: "x"), mentions: [root + "/a/0.jpg", "JPEG"])
+    assertThrowsRDNASError(.any, mentions: [root + "/a/0.jpg", "JPEG"]) { try DatasetLoader.imageFolder(root: root, name: "x") }
   }
 
   func testEmptyClassFolderAndNoClassesAndMissingRoot() throws {
@@ -112,13 +111,12 @@ final class ImageFolderTests: XCTestCase {
     let pixels = Fixtures.image(height: side, width: side, channels: 3, seed: 0)
     try Fixtures.writePNG(pixels, width: side, height: side, channels: 3, to: root + "/a/0.png")
     try Fixtures.write(Array("x".utf8), to: root + "/b/readme.txt")
-    assertRDNASError(try DatasetLoader.imageFolder(root: root, name: "x"), mentions: [root + "/b", "empty class"])
+    assertThrowsRDNASError(.any, mentions: [root + "/b", "empty class"]) { try DatasetLoader.imageFolder(root: root, name: "x") }
 
     let bare = try folder.folder("bare")
     try Fixtures.writePNG(pixels, width: side, height: side, channels: 3, to: bare + "/loose.png")
-    assertRDNASError(try DatasetLoader.imageFolder(root: bare, name: "x"), mentions: [bare, "no class folders"])
-    assertRDNASError(
-      try DatasetLoader.imageFolder(root: folder.path + "/missing", name: "x"), mentions: ["missing", "not found"])
+    assertThrowsRDNASError(.any, mentions: [bare, "no class folders"]) { try DatasetLoader.imageFolder(root: bare, name: "x") }
+    assertThrowsRDNASError(.any, mentions: ["missing", "not found"]) { try DatasetLoader.imageFolder(root: folder.path + "/missing", name: "x") }
   }
 
   func testTrainTestTreeSharesTrainClassIndices() throws {
@@ -135,11 +133,8 @@ final class ImageFolderTests: XCTestCase {
     XCTAssertEqual(cifarStyle.name, "cifar10")
 
     try Fixtures.writePNG(pixels, width: side, height: side, channels: 3, to: try folder.file("test/yak/0.png"))
-    assertRDNASError(
-      try DatasetLoader.load(dataset: "folder", path: folder.path, train: false, cacheDirectory: nil),
-      mentions: ["yak", "train split"])
-    assertRDNASError(
-      try DatasetLoader.load(dataset: "folder", path: nil, train: true, cacheDirectory: nil), mentions: ["path"])
+    assertThrowsRDNASError(.any, mentions: ["yak", "train split"]) { try DatasetLoader.load(dataset: "folder", path: folder.path, train: false, cacheDirectory: nil) }
+    assertThrowsRDNASError(.any, mentions: ["path"]) { try DatasetLoader.load(dataset: "folder", path: nil, train: true, cacheDirectory: nil) }
   }
 
   func testManyFilesDecodeDeterministicallyInParallel() throws {

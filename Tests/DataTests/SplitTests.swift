@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Data
 
@@ -67,11 +68,7 @@ final class SplitTests: XCTestCase {
   }
 
   func testDatasetInitRejectsInconsistentArrays() {
-    assertRDNASError(
-      try ImageDataset(name: "t", height: 2, width: 2, channels: 1, pixels: [1, 2, 3], labels: [0], classNames: ["a"]),
-      mentions: ["t", "pixel bytes"])
-    assertRDNASError(
-      try ImageDataset(name: "t", height: 1, width: 1, channels: 1, pixels: [1], labels: [3], classNames: ["a"]),
-      mentions: ["label 3"])
+    assertThrowsRDNASError(.any, mentions: ["t", "pixel bytes"]) { try ImageDataset(name: "t", height: 2, width: 2, channels: 1, pixels: [1, 2, 3], labels: [0], classNames: ["a"]) }
+    assertThrowsRDNASError(.any, mentions: ["label 3"]) { try ImageDataset(name: "t", height: 1, width: 1, channels: 1, pixels: [1], labels: [3], classNames: ["a"]) }
   }
 }

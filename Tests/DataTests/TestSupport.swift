@@ -104,25 +104,6 @@ enum Fixtures {
   }
 }
 
-/// Asserts that `body` throws an `RDNASError` whose one-line description contains every one of `parts`.
-func assertRDNASError<T>(
-  _ body: @autoclosure () throws -> T, mentions parts: [String],
-  file: StaticString = #filePath, line: UInt = #line
-) {
-  do {
-    _ = try body()
-    XCTFail("expected an error mentioning \(parts)", file: file, line: line)
-  } catch let error as RDNASError {
-    let text = error.description
-    for part in parts {
-      XCTAssertTrue(text.contains(part), "'\(text)' does not mention '\(part)'", file: file, line: line)
-    }
-    XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
-  } catch {
-    XCTFail("not an RDNASError: \(error)", file: file, line: line)
-  }
-}
-
 /// A small in-memory dataset whose image i is filled with byte i (so batches reveal which images they hold).
 func numberedDataset(count: Int, height: Int = 4, width: Int = 4, channels: Int = 1) throws -> ImageDataset {
   let size = height * width * channels

@@ -17,6 +17,8 @@ final class CLITests: XCTestCase {
 
   let tiny = ["--space", "nb201", "--nb201-c", "4", "--nb201-n", "1", "--train-limit", "320", "--validation-size", "200",
               "--batch-size", "32", "--epochs", "1", "--threads", "1"]
+  /// Standalone training has no validation split, so it takes no --validation-size.
+  var tinyStandalone: [String] { tiny.filter { $0 != "--validation-size" && $0 != "200" } }
 
   func json(_ path: String) throws -> [String: [String: Any]] {
     try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: [String: Any]]
@@ -28,7 +30,7 @@ final class CLITests: XCTestCase {
     // A partial file as an interrupted run leaves it: arch2 already trained.
     try #"{"arch2": {"acc": 0.5, "arch": "\#(try json(dir + "/c.json")["arch2"]!["arch"]!)", "seconds": 1}}"#
       .write(toFile: dir + "/gt.json.partial.json", atomically: true, encoding: .utf8)
-    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/gt.json"] + tiny)
+    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/gt.json"] + tinyStandalone)
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("resuming: 1 candidates already trained"), out)
     let gt = try json(dir + "/gt.json")
@@ -66,6 +68,17 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(out.contains("safetensors"), out)
   }
 
+  /// A config.json of the wrong shape: one line naming the file and the key, exit 2.
+  func testMalformedRunConfigNamesFileAndKey() throws {
+    try FileManager.default.createDirectory(atPath: dir + "/r", withIntermediateDirectories: true)
+    try #"{"name": "r", "epochs": "five"}"#.write(toFile: dir + "/r/config.json", atomically: true, encoding: .utf8)
+    let (s, out) = try runRDNAS(["eval", "--run", dir + "/r", "--archs", "x.json", "--out", dir + "/o.json"])
+    XCTAssertEqual(s, 2, out)
+    XCTAssertEqual(out.split(separator: "\n").count, 1, out)
+    XCTAssertTrue(out.hasPrefix("rdnas: error: \(dir)/r/config.json: "), out)
+    XCTAssertTrue(out.contains("'epochs'") || out.contains("missing key"), out)
+  }
+
   func testBadInputGivesOneLineErrorsAndExitCode2() throws {
     let cases: [[String]] = [
       ["eval", "--run", dir + "/missing", "--archs", "x.json", "--out", dir + "/o.json"],
@@ -73,6 +86,8 @@ final class CLITests: XCTestCase {
       ["train", "--headless", "--space", "nope", "--runs-dir", dir],
       ["train", "--headless", "--proxy", "flops", "--lambda-schedule", "sometimes", "--runs-dir", dir],
       ["proxy", "--proxies", "magic", "--all", "--space", "nb201", "--out", dir + "/p.csv"],
+      ["train", "--headless", "--checkpoint-every", "sometimes", "--runs-dir", dir],
+      ["train", "--headless", "--keep-checkpoints", "0", "--runs-dir", dir],
     ]
     for args in cases {
       let (s, out) = try runRDNAS(args)

@@ -88,11 +88,39 @@ final class MonitorTmuxTests: XCTestCase {
     let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup")))
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
     tmux.close()  // the terminal goes away: the process gets SIGHUP
-    let ckpt = runs + "/hup/checkpoints/last.safetensors"
-    let deadline = Date().addingTimeInterval(60)
-    while !FileManager.default.fileExists(atPath: ckpt) && Date() < deadline { Thread.sleep(forTimeInterval: 0.25) }
-    let loaded = try Checkpoint.load(path: ckpt)
-    XCTAssertGreaterThan(loaded.state?.step ?? 0, 0)
+    let ckpt = runs + "/hup/checkpoints/last.safetensors", metrics = runs + "/hup/metrics.jsonl"
+    func events() -> [TrainerEvent] {
+      ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { EventCoding.decode($0) }
+    }
+    func waitUntil(_ timeout: Double, _ done: ([TrainerEvent]) -> Bool) -> Bool {
+      let deadline = Date().addingTimeInterval(timeout)
+      while Date() < deadline {
+        if done(events()) { return true }
+        Thread.sleep(forTimeInterval: 0.25)
+      }
+      return false
+    }
+    // The trainer saved, logged its end and exited.
+    XCTAssertTrue(waitUntil(60) { $0.contains { if case .finished = $0 { true } else { false } } })
+    let saved = try XCTUnwrap(Checkpoint.load(path: ckpt).state?.step)
+    XCTAssertGreaterThan(saved, 0)
+
+    // Started again with --resume, it continues from the saved step: a second `started` at that step, then
+    // the next step.
+    let again = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup", extra: "--resume")))
+    defer { again.close() }
+    XCTAssertTrue(again.waitFor { $0.contains("RUNNING") && $0.contains("step") }, again.screen())
+    let resumedSteps = waitUntil(60) { evs in
+      guard let i = evs.lastIndex(where: { if case .started = $0 { true } else { false } }), i > 0 else { return false }
+      return evs[i...].contains { if case .step = $0 { true } else { false } }
+    }
+    XCTAssertTrue(resumedSteps, again.screen())
+    let evs = events()
+    let starts = evs.compactMap { e -> RunInfo? in if case .started(let r) = e { r } else { nil } }
+    XCTAssertEqual(starts.map(\.startStep), [0, saved])
+    let i = try XCTUnwrap(evs.lastIndex { if case .started = $0 { true } else { false } })
+    let firstResumed = evs[i...].compactMap { e -> Int? in if case .step(let s) = e { s.step } else { nil } }.first
+    XCTAssertEqual(firstResumed, saved + 1)
   }
 
   func testBadTerminalAndThemeGiveClearErrors() throws {

@@ -1,5 +1,5 @@
 import XCTest
-import Training
+import RunEvents
 @testable import Monitor
 
 final class FileTailerTests: XCTestCase {
@@ -23,6 +23,21 @@ final class FileTailerTests: XCTestCase {
     XCTAssertEqual(try tailer.poll(), [Fixture.step(1)], "the second half completes the line")
     XCTAssertEqual(try tailer.poll(), [])
     XCTAssertEqual(tailer.skippedLines, 0)
+  }
+
+  /// A run folder written by rdnas 0.1.0 (schema 1, before the documented format) still replays.
+  func testLegacyRunFolderReplays() throws {
+    let folder = Fixture.repoRoot.appendingPathComponent("Tests/RunEventsTests/Fixtures/legacy-0.1.0").path
+    let tailer = FileTailer(runFolder: folder)
+    let events = try tailer.poll()
+    XCTAssertEqual(tailer.skippedLines, 0)
+    XCTAssertEqual(events.count, 21)
+    var ui = MonitorUI()
+    for e in events { ui.apply(e, now: 0) }
+    XCTAssertEqual(ui.model.run?.name, "legacy-run")
+    XCTAssertEqual(ui.model.proxy, "params", "the schema-1 set_proxy command was applied")
+    XCTAssertEqual(ui.model.finished?.stopped, true)
+    XCTAssertTrue(Fixture.render(ui, width: 120, height: 40).renderText().contains("legacy-run"))
   }
 
   func testGarbageLinesAreSkippedAndTruncationRestarts() throws {

@@ -1,5 +1,5 @@
 import XCTest
-import Training
+import RunEvents
 @testable import Monitor
 
 final class MonitorUITests: XCTestCase {

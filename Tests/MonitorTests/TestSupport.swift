@@ -1,5 +1,5 @@
 import Foundation
-import Training
+import RunEvents
 @testable import Monitor
 
 /// Shared fixtures: a scripted run and helpers to look at rendered screens.

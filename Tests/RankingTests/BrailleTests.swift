@@ -1,4 +1,5 @@
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -58,8 +59,8 @@ final class BrailleTests: XCTestCase {
     XCTAssertEqual(scatter.points.map(\.disagreement), [1, 1.0 / 3, 1.0 / 3, 1])
     XCTAssertEqual(scatter.maxRankGap, 3)
     XCTAssertEqual(scatter.tau, -1, accuracy: 1e-15)
-    assertRDNASError(["rank scatter", "3 vs 2"]) { _ = try RankScatter(x: [1, 2, 3], y: [1, 2]) }
-    assertRDNASError(["score #2 is NaN"]) { _ = try RankScatter(x: [1, .nan], y: [1, 2]) }
+    assertThrowsRDNASError(.any, mentions: ["rank scatter", "3 vs 2"]) { _ = try RankScatter(x: [1, 2, 3], y: [1, 2]) }
+    assertThrowsRDNASError(.any, mentions: ["score #2 is NaN"]) { _ = try RankScatter(x: [1, .nan], y: [1, 2]) }
   }
 
   func testAsciiFallbackByDensity() throws {

@@ -1,6 +1,7 @@
 import Common
 import Foundation
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -54,7 +55,7 @@ final class CompetitionJSONTests: XCTestCase {
 
   func testNonFiniteScoreCannotBeWritten() throws {
     let table = try ScoreTable(entries: [ScoreEntry(key: "arch1", arch: "1", score: .nan)], source: "memory")
-    assertRDNASError(["arch1", "nan"]) { _ = try table.competitionJSON() }
+    assertThrowsRDNASError(.any, mentions: ["arch1", "nan"]) { _ = try table.competitionJSON() }
   }
 
   func testErrorsNameTheFileAndEntry() {
@@ -72,9 +73,9 @@ final class CompetitionJSONTests: XCTestCase {
        ["scores.json", "duplicate architecture '7'", "'arch1' (#1)", "'arch2' (#2)"]),
     ]
     for (text, fragments) in cases {
-      assertRDNASError(fragments) { _ = try self.parse(text) }
+      assertThrowsRDNASError(.any, mentions: fragments) { _ = try self.parse(text) }
     }
-    assertRDNASError(["missing.json", "cannot read"]) { _ = try ScoreTable.loadCompetitionJSON(path: "/nonexistent/missing.json") }
+    assertThrowsRDNASError(.any, mentions: ["missing.json", "cannot read"]) { _ = try ScoreTable.loadCompetitionJSON(path: "/nonexistent/missing.json") }
   }
 
   func testCompetitionFileLoadsInOrder() throws {

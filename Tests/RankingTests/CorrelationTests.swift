@@ -1,4 +1,5 @@
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -40,8 +41,8 @@ final class CorrelationTests: XCTestCase {
   }
 
   func testMismatchedLengthsThrow() {
-    assertRDNASError(["Spearman", "2 vs 1"]) { _ = try Spearman.rho([1, 2], [1]) }
-    assertRDNASError(["Pearson", "1 vs 2"]) { _ = try Pearson.r([1], [1, 2]) }
+    assertThrowsRDNASError(.any, mentions: ["Spearman", "2 vs 1"]) { _ = try Spearman.rho([1, 2], [1]) }
+    assertThrowsRDNASError(.any, mentions: ["Pearson", "1 vs 2"]) { _ = try Pearson.r([1], [1, 2]) }
   }
 }
 
@@ -79,9 +80,9 @@ final class PrecisionAtTopTests: XCTestCase {
   }
 
   func testErrorsAndNaN() throws {
-    assertRDNASError(["percent", "(0, 100]"]) { _ = try PrecisionAtTop.fraction([1, 2], [1, 2], percent: 0) }
-    assertRDNASError(["percent"]) { _ = try PrecisionAtTop.fraction([1, 2], [1, 2], percent: 101) }
-    assertRDNASError(["precision", "2 vs 3"]) { _ = try PrecisionAtTop.fraction([1, 2], [1, 2, 3], percent: 10) }
+    assertThrowsRDNASError(.any, mentions: ["percent", "(0, 100]"]) { _ = try PrecisionAtTop.fraction([1, 2], [1, 2], percent: 0) }
+    assertThrowsRDNASError(.any, mentions: ["percent"]) { _ = try PrecisionAtTop.fraction([1, 2], [1, 2], percent: 101) }
+    assertThrowsRDNASError(.any, mentions: ["precision", "2 vs 3"]) { _ = try PrecisionAtTop.fraction([1, 2], [1, 2, 3], percent: 10) }
     XCTAssertTrue(try PrecisionAtTop.fraction([1], [1], percent: 10).isNaN)
     XCTAssertTrue(try PrecisionAtTop.fraction([1, .nan], [1, 2], percent: 50).isNaN)
   }

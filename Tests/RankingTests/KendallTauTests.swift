@@ -1,4 +1,5 @@
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -60,7 +61,7 @@ final class KendallTauTests: XCTestCase {
   }
 
   func testMismatchedLengthsThrow() {
-    assertRDNASError(["Kendall", "3 vs 2"]) { _ = try KendallTau.tauB([1, 2, 3], [1, 2]) }
+    assertThrowsRDNASError(.any, mentions: ["Kendall", "3 vs 2"]) { _ = try KendallTau.tauB([1, 2, 3], [1, 2]) }
   }
 
   func testInversionCountSorts() {

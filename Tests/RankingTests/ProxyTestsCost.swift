@@ -1,6 +1,7 @@
 import Common
 import Search
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -19,10 +20,10 @@ final class ProxyCostTests: ProxyTestCase {
   }
 
   func testCostProxiesRejectInvalidEncodings() {
-    proxyAssertBadInput("expected 6") {
+    assertThrowsRDNASError(.badInput, mentions: ["expected 6"]) {
       _ = try FLOPsProxy().score(arch: Encoding(digits: [1, 2]), space: NB201Space(), batch: nil, seed: 0)
     }
-    proxyAssertBadInput("not 0...4") {
+    assertThrowsRDNASError(.badInput, mentions: ["not 0...4"]) {
       _ = try ParamsProxy().score(arch: Encoding(digits: [1, 2, 3, 4, 5, 6]), space: NB201Space(), batch: nil, seed: 0)
     }
   }

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Search
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -55,7 +56,7 @@ final class ProxyNASWOTTests: ProxyTestCase {
     let a = try NASWOT().score(arch: arch, space: space, batch: batch, seed: 3)
     XCTAssertEqual(a, try NASWOT().score(arch: arch, space: space, batch: batch, seed: 3))
     XCTAssertTrue(a.isFinite && a > 0)
-    proxyAssertBadInput("at least 2 samples") {
+    assertThrowsRDNASError(.badInput, mentions: ["at least 2 samples"]) {
       let one = try ProxyBatch.gaussian(count: 1, channels: 3, size: 8, classes: 10, seed: 1)
       _ = try NASWOT().score(arch: arch, space: space, batch: one, seed: 3)
     }

@@ -2,6 +2,7 @@ import Common
 import Engine
 import Search
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -20,33 +21,33 @@ final class ProxyRegistryTests: ProxyTestCase {
   }
 
   func testUnknownNameListsTheKnownOnes() {
-    proxyAssertBadInput("unknown proxy 'grasp' (known: flops, params, zen, synflow, naswot, gradnorm, snip)") {
+    assertThrowsRDNASError(.badInput, mentions: ["unknown proxy 'grasp' (known: flops, params, zen, synflow, naswot, gradnorm, snip)"]) {
       _ = try ZeroCostProxies.make(name: "grasp")
     }
-    proxyAssertBadInput("unknown proxy 'foo'") { _ = try ZeroCostProxies.make(list: "synflow,foo") }
-    proxyAssertBadInput("empty proxy list") { _ = try ZeroCostProxies.make(list: " , ") }
+    assertThrowsRDNASError(.badInput, mentions: ["unknown proxy 'foo'"]) { _ = try ZeroCostProxies.make(list: "synflow,foo") }
+    assertThrowsRDNASError(.badInput, mentions: ["empty proxy list"]) { _ = try ZeroCostProxies.make(list: " , ") }
   }
 
   func testDataProxiesNeedABatch() throws {
     let space = try proxySmallNB201()
-    proxyAssertBadInput("needs an input batch") {
+    assertThrowsRDNASError(.badInput, mentions: ["needs an input batch"]) {
       _ = try NASWOT().score(arch: space.largest, space: space, batch: nil, seed: 0)
     }
-    proxyAssertBadInput("needs an input batch") {
+    assertThrowsRDNASError(.badInput, mentions: ["needs an input batch"]) {
       _ = try ProxyScorer(proxies: [SNIP()], space: space, batch: nil, seed: 0)
     }
   }
 
   func testBatchValidation() throws {
-    proxyAssertBadInput("3 values for shape") {
+    assertThrowsRDNASError(.badInput, mentions: ["3 values for shape"]) {
       _ = try ProxyBatch(shape: Shape(2, 2), values: [1, 2, 3], labels: [0, 1])
     }
-    proxyAssertBadInput("1 labels for 2 samples") {
+    assertThrowsRDNASError(.badInput, mentions: ["1 labels for 2 samples"]) {
       _ = try ProxyBatch(shape: Shape(2, 1), values: [1, 2], labels: [0])
     }
     let net = try ProxyTinyLinearNet(features: 2, classes: 2, weights: [1, 0, 0, 1], bias: [0, 0])
     let batch = try ProxyBatch(shape: Shape(1, 2, 1, 1), values: [1, 2], labels: [5])
-    proxyAssertBadInput("label 5 of sample 0 is out of range") {
+    assertThrowsRDNASError(.badInput, mentions: ["label 5 of sample 0 is out of range"]) {
       _ = try GradNorm().score(net: net, arch: Encoding(digits: []), batch: batch, seed: 0)
     }
   }
@@ -70,7 +71,7 @@ final class ProxyRegistryTests: ProxyTestCase {
         XCTAssertTrue(direct.isFinite)
       }
     }
-    proxyAssertBadInput("architecture 2 of 2") {
+    assertThrowsRDNASError(.badInput, mentions: ["architecture 2 of 2"]) {
       _ = try ProxyScorer(proxies: [FLOPsProxy()], space: space, batch: nil, seed: 0)
         .score([space.largest, Encoding(digits: [9])])
     }

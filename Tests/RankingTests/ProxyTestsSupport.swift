@@ -62,15 +62,3 @@ func proxySmallNB201(C: Int = 4, N: Int = 1, size: Int = 8) throws -> NB201Space
   return try NB201Space(config: cfg)
 }
 
-/// Asserts that `body` throws `RDNASError.badInput` whose message contains `fragment`.
-func proxyAssertBadInput(_ fragment: String, file: StaticString = #filePath, line: UInt = #line,
-                         _ body: () throws -> Void) {
-  do {
-    try body()
-    XCTFail("expected badInput containing '\(fragment)'", file: file, line: line)
-  } catch let RDNASError.badInput(message) {
-    XCTAssertTrue(message.contains(fragment), "message '\(message)' lacks '\(fragment)'", file: file, line: line)
-  } catch {
-    XCTFail("expected badInput, got \(error)", file: file, line: line)
-  }
-}

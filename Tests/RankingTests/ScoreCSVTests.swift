@@ -1,6 +1,7 @@
 import Common
 import Foundation
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -24,7 +25,7 @@ final class ScoreCSVTests: XCTestCase {
     XCTAssertEqual(try ScoreTable.loadNB201(path: path, dataset: "CIFAR100").scores, [52.9, 70.2, 1.0])
     XCTAssertEqual(try ScoreTable.loadNB201(path: path, dataset: "imagenet").scores, [26.6, 44.0, 0.8])
     XCTAssertEqual(try ScoreTable.loadNB201(path: path, dataset: "ImageNetTestAccuracy200Epochs").scores, [26.6, 44.0, 0.8])
-    assertRDNASError(["nb.csv", "no column 'svhn'", "ArchitectureString"]) { _ = try ScoreTable.loadNB201(path: path, dataset: "svhn") }
+    assertThrowsRDNASError(.any, mentions: ["nb.csv", "no column 'svhn'", "ArchitectureString"]) { _ = try ScoreTable.loadNB201(path: path, dataset: "svhn") }
   }
 
   func testGenericCSVWithQuotesKeysAndCRLF() throws {
@@ -54,11 +55,11 @@ final class ScoreCSVTests: XCTestCase {
       (header + "a,1,\n", ["line 2", "empty arch"]),
     ]
     for (text, fragments) in cases {
-      assertRDNASError(fragments) {
+      assertThrowsRDNASError(.any, mentions: fragments) {
         _ = try ScoreTable.parseCSV(text, source: "s.csv", scoreColumn: "score", keyColumn: "key", archColumn: "arch")
       }
     }
-    assertRDNASError(["no column 'acc'", "key, score, arch"]) {
+    assertThrowsRDNASError(.any, mentions: ["no column 'acc'", "key, score, arch"]) {
       _ = try ScoreTable.parseCSV(header, source: "s.csv", scoreColumn: "acc")
     }
   }
@@ -104,6 +105,6 @@ final class ScoreAlignmentTests: XCTestCase {
   func testEmptyOverlapThrows() throws {
     let a = try table([("k1", "x", 1)], "a.json")
     let b = try table([("k2", "y", 1)], "b.json")
-    assertRDNASError(["a.json (1 entries)", "b.json", "share no architecture and no key"]) { _ = try a.aligned(with: b) }
+    assertThrowsRDNASError(.any, mentions: ["a.json (1 entries)", "b.json", "share no architecture and no key"]) { _ = try a.aligned(with: b) }
   }
 }

@@ -37,23 +37,6 @@ func sharedDataURL(_ relative: String, file: String = #filePath) -> URL {
   return root.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative)
 }
 
-/// Asserts that `body` throws an RDNASError whose message contains every fragment.
-func assertRDNASError(
-  _ fragments: [String], file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
-) {
-  do {
-    try body()
-    XCTFail("expected an RDNASError containing \(fragments)", file: file, line: line)
-  } catch let error as RDNASError {
-    for fragment in fragments {
-      XCTAssertTrue(error.description.contains(fragment), "'\(error.description)' lacks '\(fragment)'", file: file, line: line)
-    }
-    XCTAssertFalse(error.description.contains("\n"), "error message should be one line", file: file, line: line)
-  } catch {
-    XCTFail("expected RDNASError, got \(error)", file: file, line: line)
-  }
-}
-
 /// NaN-aware closeness.
 func XCTAssertClose(_ a: Double, _ b: Double, _ tolerance: Double, _ message: String = "",
                     file: StaticString = #filePath, line: UInt = #line) {

@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Search
 
@@ -42,7 +43,7 @@ final class NB201BenchmarkIndexTests: XCTestCase {
     let dir = try makeTempDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("absent.csv").path
-    assertBadFile(["file not found"]) { _ = try NB201BenchmarkIndex(csvPath: path) }
+    assertThrowsRDNASError(.badFile, mentions: ["file not found"]) { _ = try NB201BenchmarkIndex(csvPath: path) }
   }
 
   func testErrorsFromAFileOnDisk() throws {
@@ -53,13 +54,13 @@ final class NB201BenchmarkIndexTests: XCTestCase {
       try Data(text.utf8).write(to: url)
       _ = try NB201BenchmarkIndex(csvPath: url.path)
     }
-    assertBadFile(["empty file"]) { try load("") }
-    assertBadFile(["no 'ArchitectureString' column"]) { try load("Acc,Arch\n1,2\n") }
-    assertBadFile(["line 3", "edge 2←1", "unknown op 'conv'"]) {
+    assertThrowsRDNASError(.badFile, mentions: ["empty file"]) { try load("") }
+    assertThrowsRDNASError(.badFile, mentions: ["no 'ArchitectureString' column"]) { try load("Acc,Arch\n1,2\n") }
+    assertThrowsRDNASError(.badFile, mentions: ["line 3", "edge 2←1", "unknown op 'conv'"]) {
       try load("\(self.header)\n\(try self.row("000000"))\n1,|none~0|+|none~0|conv~1|+|none~0|none~1|none~2|,z\n")
     }
-    assertBadFile(["line 2", "1 field(s)"]) { try load("\(self.header)\n1\n") }
-    assertBadFile(["line 4", "repeats line 2 (index 0)"]) {
+    assertThrowsRDNASError(.badFile, mentions: ["line 2", "1 field(s)"]) { try load("\(self.header)\n1\n") }
+    assertThrowsRDNASError(.badFile, mentions: ["line 4", "repeats line 2 (index 0)"]) {
       try load("\(self.header)\n\(try self.row("000000"))\n\(try self.row("111111"))\n\(try self.row("000000"))\n")
     }
   }

@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Search
 
@@ -16,20 +17,20 @@ final class NB201SpaceTests: XCTestCase {
   }
 
   func testParseErrorsNameTheEdge() {
-    assertBadInput(["edge 2←1", "unknown op 'conv_3x3'"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["edge 2←1", "unknown op 'conv_3x3'"]) {
       _ = try space.parse("|nor_conv_3x3~0|+|none~0|conv_3x3~1|+|none~0|none~1|none~2|")
     }
-    assertBadInput(["edge 3←2", "input index '1' should be 2"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["edge 3←2", "input index '1' should be 2"]) {
       _ = try space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~1|")
     }
-    assertBadInput(["node 2 needs 2 inputs, found 1"]) { _ = try space.parse("|none~0|+|none~0|+|none~0|none~1|none~2|") }
-    assertBadInput(["expected 3 node groups"]) { _ = try space.parse("|none~0|+|none~0|none~1|") }
-    assertBadInput(["edge 1←0", "'none' is not op~input"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["node 2 needs 2 inputs, found 1"]) { _ = try space.parse("|none~0|+|none~0|+|none~0|none~1|none~2|") }
+    assertThrowsRDNASError(.badInput, mentions: ["expected 3 node groups"]) { _ = try space.parse("|none~0|+|none~0|none~1|") }
+    assertThrowsRDNASError(.badInput, mentions: ["edge 1←0", "'none' is not op~input"]) {
       _ = try space.parse("|none|+|none~0|none~1|+|none~0|none~1|none~2|")
     }
-    assertBadInput(["edge 3←1 (position 4)", "op 7 is not 0...4"]) { _ = try space.parse("334171") }
-    assertBadInput(["expected six op digits"]) { _ = try space.parse("33413") }
-    assertBadInput(["has 5 edges"]) { try space.validate(Encoding(digits: [0, 0, 0, 0, 0])) }
+    assertThrowsRDNASError(.badInput, mentions: ["edge 3←1 (position 4)", "op 7 is not 0...4"]) { _ = try space.parse("334171") }
+    assertThrowsRDNASError(.badInput, mentions: ["expected six op digits"]) { _ = try space.parse("33413") }
+    assertThrowsRDNASError(.badInput, mentions: ["has 5 edges"]) { try space.validate(Encoding(digits: [0, 0, 0, 0, 0])) }
   }
 
   func testEnumerateAllIsDistinctAndComplete() throws {

@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Search
 
@@ -82,13 +83,13 @@ final class ResNetEncodingTests: XCTestCase {
   }
 
   func testLengthError() {
-    assertBadInput(["has 51 digits, expected 52"]) { _ = try space.parse(String(competitionExample.dropLast())) }
-    assertBadInput(["has 0 digits"]) { _ = try space.parse("") }
+    assertThrowsRDNASError(.badInput, mentions: ["has 51 digits, expected 52"]) { _ = try space.parse(String(competitionExample.dropLast())) }
+    assertThrowsRDNASError(.badInput, mentions: ["has 0 digits"]) { _ = try space.parse("") }
   }
 
   func testNonDigitError() {
-    assertBadInput(["position 7", "'x' is not a digit"]) { _ = try space.parse(mutated(7, "x")) }
-    assertBadInput(["position 9", "value 12 is not a digit"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["position 7", "'x' is not a digit"]) { _ = try space.parse(mutated(7, "x")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 9", "value 12 is not a digit"]) {
       var digits = try space.parse(competitionExample).digits
       digits[9] = 12
       try space.validate(Encoding(digits: digits))
@@ -96,38 +97,38 @@ final class ResNetEncodingTests: XCTestCase {
   }
 
   func testResolutionError() {
-    assertBadInput(["position 0 (resolution code)", "must be 1"]) { _ = try space.parse(mutated(0, "2")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 0 (resolution code)", "must be 1"]) { _ = try space.parse(mutated(0, "2")) }
   }
 
   func testDepthErrors() {
-    assertBadInput(["position 1 (stage 1 depth)", "depth 1 outside 2...5"]) { _ = try space.parse(mutated(1, "1")) }
-    assertBadInput(["position 3 (stage 3 depth)", "depth 9 outside 2...8"]) { _ = try space.parse(mutated(3, "9")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 1 (stage 1 depth)", "depth 1 outside 2...5"]) { _ = try space.parse(mutated(1, "1")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 3 (stage 3 depth)", "depth 9 outside 2...8"]) { _ = try space.parse(mutated(3, "9")) }
   }
 
   func testStemErrors() {
-    assertBadInput(["position 5 (stem code)", "not a width code"]) { _ = try space.parse(mutated(5, "0")) }
-    assertBadInput(["position 5 (stem code)", "must equal the stage 1 output code 3"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["position 5 (stem code)", "not a width code"]) { _ = try space.parse(mutated(5, "0")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 5 (stem code)", "must equal the stage 1 output code 3"]) {
       _ = try space.parse(mutated(5, "2"))
     }
   }
 
   func testActiveBlockCodeErrors() {
-    assertBadInput(["position 6 (stage 1 block 1 mid code)", "mid code 0"]) { _ = try space.parse(mutated(6, "0")) }
-    assertBadInput(["position 43 (stage 4 block 1 output code)", "output code 8"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["position 6 (stage 1 block 1 mid code)", "mid code 0"]) { _ = try space.parse(mutated(6, "0")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 43 (stage 4 block 1 output code)", "output code 8"]) {
       _ = try space.parse(mutated(43, "8"))
     }
-    assertBadInput(["position 44 (stage 4 block 2 mid code)", "mid code 9"]) { _ = try space.parse(mutated(44, "9")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 44 (stage 4 block 2 mid code)", "mid code 9"]) { _ = try space.parse(mutated(44, "9")) }
   }
 
   func testTiedOutputError() {
-    assertBadInput(["position 19 (stage 2 block 2 output code)", "differs from the stage's first output code 2"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["position 19 (stage 2 block 2 output code)", "differs from the stage's first output code 2"]) {
       _ = try space.parse(mutated(19, "3"))
     }
   }
 
   func testPaddingErrors() {
-    assertBadInput(["position 10 (stage 1 block 3 mid code)", "padding"]) { _ = try space.parse(mutated(10, "1")) }
-    assertBadInput(["position 51 (stage 4 block 5 output code)", "padding"]) { _ = try space.parse(mutated(51, "1")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 10 (stage 1 block 3 mid code)", "padding"]) { _ = try space.parse(mutated(10, "1")) }
+    assertThrowsRDNASError(.badInput, mentions: ["position 51 (stage 4 block 5 output code)", "padding"]) { _ = try space.parse(mutated(51, "1")) }
   }
 
   func testDecodeOfGarbageDoesNotCrash() {

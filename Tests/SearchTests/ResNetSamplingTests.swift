@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Search
 
@@ -93,10 +94,10 @@ final class ResNetSamplingTests: XCTestCase {
   }
 
   func testMakeRejectsInconsistentChoices() {
-    assertBadInput(["stage 2 has depth 2"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["stage 2 has depth 2"]) {
       _ = try space.make(depths: [2, 2, 2, 2], outCodes: [1, 1, 1, 1], midCodes: [[1, 1], [1], [1, 1], [1, 1]])
     }
-    assertBadInput(["position 1 (stage 1 depth)"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["position 1 (stage 1 depth)"]) {
       _ = try space.make(depths: [1, 2, 2, 2], outCodes: [1, 1, 1, 1], midCodes: [[1], [1, 1], [1, 1], [1, 1]])
     }
   }

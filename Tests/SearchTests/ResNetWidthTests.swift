@@ -1,4 +1,5 @@
 import XCTest
+import RDNASTestSupport
 
 @testable import Search
 
@@ -45,16 +46,16 @@ final class ResNetWidthTests: XCTestCase {
   func testConfigValidationNamesTheField() {
     var c = ResNetSpace.Config()
     c.maxDepths = [5, 5, 8]
-    assertBadInput(["one entry per stage"]) { _ = try ResNetSpace(config: c) }
+    assertThrowsRDNASError(.badInput, mentions: ["one entry per stage"]) { _ = try ResNetSpace(config: c) }
     c = ResNetSpace.Config()
     c.maxDepths[2] = 10
-    assertBadInput(["maxDepths[2] = 10"]) { _ = try ResNetSpace(config: c) }
+    assertThrowsRDNASError(.badInput, mentions: ["maxDepths[2] = 10"]) { _ = try ResNetSpace(config: c) }
     c = ResNetSpace.Config()
     c.widthCodesPerStage[1] = [1, 8]
-    assertBadInput(["widthCodesPerStage[1] has code 8"]) { _ = try ResNetSpace(config: c) }
+    assertThrowsRDNASError(.badInput, mentions: ["widthCodesPerStage[1] has code 8"]) { _ = try ResNetSpace(config: c) }
     c = ResNetSpace.Config()
     c.ratios = []
-    assertBadInput(["ratios"]) { _ = try ResNetSpace(config: c) }
+    assertThrowsRDNASError(.badInput, mentions: ["ratios"]) { _ = try ResNetSpace(config: c) }
   }
 
   func testPartialConfigJSONKeepsDefaults() throws {

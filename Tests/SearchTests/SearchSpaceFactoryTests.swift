@@ -1,5 +1,6 @@
 import Common
 import XCTest
+import RDNASTestSupport
 
 @testable import Search
 
@@ -16,10 +17,10 @@ final class SearchSpaceFactoryTests: XCTestCase {
   }
 
   func testUnknownNameAndBadConfig() {
-    assertBadInput(["unknown search space 'darts'", "resnet, nb201"]) { _ = try makeSearchSpace(name: "darts") }
+    assertThrowsRDNASError(.badInput, mentions: ["unknown search space 'darts'", "resnet, nb201"]) { _ = try makeSearchSpace(name: "darts") }
     var config = NB201Space.Config()
     config.C = 0
-    assertBadInput(["nb201 config"]) { _ = try makeSearchSpace(name: "nb201", nb201: config) }
+    assertThrowsRDNASError(.badInput, mentions: ["nb201 config"]) { _ = try makeSearchSpace(name: "nb201", nb201: config) }
   }
 
   /// Both spaces obey the protocol's contract: samples validate, format/parse round-trip, distance is a

@@ -17,38 +17,6 @@ func requireSharedFile(_ relative: String) throws -> String {
   return path
 }
 
-/// Asserts that `body` throws `RDNASError.badInput` whose message contains every one of `fragments`.
-func assertBadInput(
-  _ fragments: [String], file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
-) {
-  do {
-    try body()
-    XCTFail("expected badInput containing \(fragments)", file: file, line: line)
-  } catch let RDNASError.badInput(message) {
-    for f in fragments where !message.contains(f) {
-      XCTFail("message '\(message)' lacks '\(f)'", file: file, line: line)
-    }
-  } catch {
-    XCTFail("expected badInput, got \(error)", file: file, line: line)
-  }
-}
-
-/// Asserts that `body` throws `RDNASError.badFile` whose reason contains every one of `fragments`.
-func assertBadFile(
-  _ fragments: [String], file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
-) {
-  do {
-    try body()
-    XCTFail("expected badFile containing \(fragments)", file: file, line: line)
-  } catch let RDNASError.badFile(_, reason) {
-    for f in fragments where !reason.contains(f) {
-      XCTFail("reason '\(reason)' lacks '\(f)'", file: file, line: line)
-    }
-  } catch {
-    XCTFail("expected badFile, got \(error)", file: file, line: line)
-  }
-}
-
 /// Pearson χ² statistic of observed counts against equal expected frequencies.
 func chiSquareUniform(_ counts: [Int]) -> Double {
   let total = Double(counts.reduce(0, +)), expected = total / Double(counts.count)

@@ -70,6 +70,30 @@ final class TrainerTests: XCTestCase {
     }
   }
 
+  /// `--checkpoint-every 3` writes last.safetensors every 3 steps, counted from the last checkpoint (epoch
+  /// ends of 8 steps included); `--keep-checkpoints 1` leaves one per-epoch file; a run stopped without
+  /// saving (as by a kill) resumes from the last mid-epoch checkpoint.
+  func testCheckpointCadenceAndKeep() throws {
+    var cfg = tinyConfig("cadence")
+    cfg.epochs = 3; cfg.checkpointEvery = .steps(3); cfg.keepCheckpoints = 1
+    let t = try Trainer(config: cfg)
+    var saved: [(Int, String)] = []
+    t.addSink { e in
+      if case .checkpoint(let c) = e { saved.append((c.step, c.reason)) }
+      if case .step(let s) = e, s.step == 20 { t.commands.send(.stop(save: false)) }
+    }
+    try t.run()
+    XCTAssertEqual(saved.map(\.0), [3, 6, 8, 11, 14, 16, 19], "\(saved)")
+    XCTAssertEqual(saved.map(\.1), ["steps", "steps", "epoch", "steps", "steps", "epoch", "steps"])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: t.folder.checkpointDirectory).sorted(),
+                   ["epoch-001.safetensors", "last.safetensors"])
+    // Stopped without saving after step 20: the resume starts from the step-19 checkpoint, mid-epoch.
+    let resumed = try Trainer(config: cfg, resume: true)
+    XCTAssertEqual(resumed.state.step, 19)
+    XCTAssertEqual(resumed.state.epoch, 2)
+    XCTAssertEqual(resumed.state.batchInEpoch, 3)
+  }
+
   func testSPOSStepChangesOnlySampledOps() throws {
     var cfg = tinyConfig("spos")
     cfg.epochs = 1; cfg.trainLimit = 32  // exactly one step
@@ -179,23 +203,35 @@ final class TrainerTests: XCTestCase {
 
   func testProxySwitchIsAppliedAtAStepBoundaryAndLogged() throws {
     var cfg = tinyConfig("switch")
-    cfg.epochs = 1; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
-    let t = try Trainer(config: cfg)
+    cfg.epochs = 1; cfg.rank.proxy = "slow"; cfg.rank.pairs = 1; cfg.rank.landmarks = 4; cfg.rank.evalImages = 64
+    // A proxy that costs 20 ms per architecture, so the epoch's prior time has a known floor.
+    let calls = Counter()
+    let t = try Trainer(config: cfg) { _, arch, space in
+      calls.add()
+      Thread.sleep(forTimeInterval: 0.02)
+      return space.flops(arch)
+    }
+    let callsBeforeRun = calls.value  // landmark priors, computed when the trainer is built
+    var callsInEpoch = 0
     var proxies: [Int: String] = [:]
     var epochs: [EpochRecord] = []
     t.addSink { e in
-      if case .epochEnd(let r) = e { epochs.append(r) }
+      if case .epochEnd(let r) = e { epochs.append(r); callsInEpoch = calls.value - callsBeforeRun }
       if case .rankPair(let p) = e { proxies[p.step] = p.proxy }
       if case .step(let s) = e, s.step == 3 { t.commands.send(.setProxy("params")) }
     }
     try t.run()
-    XCTAssertEqual(proxies[3], "flops")
+    XCTAssertEqual(proxies[3], "slow")
     XCTAssertEqual(proxies[4], "params")
-    // Every pair's two priors were new or cached; the epoch says how many were computed and what they cost.
-    let newPriors = try XCTUnwrap(epochs.first?.newPriors)
-    XCTAssertGreaterThan(newPriors, 0)
-    XCTAssertLessThanOrEqual(newPriors, 2 * 8 + 2 * 4 * 2)  // 8 steps × 1 pair, plus landmark priors per proxy
-    XCTAssertGreaterThanOrEqual(try XCTUnwrap(epochs.first?.priorSeconds), 0)
+    // The epoch says how many priors were new and what they cost: at least the scorer's 20 ms per call, and
+    // no more than the epoch took.
+    let epoch = try XCTUnwrap(epochs.first)
+    let newPriors = try XCTUnwrap(epoch.newPriors), seconds = try XCTUnwrap(epoch.priorSeconds)
+    XCTAssertGreaterThan(callsInEpoch, 0)
+    XCTAssertGreaterThanOrEqual(newPriors, callsInEpoch, "every scorer call is a new prior")
+    XCTAssertLessThanOrEqual(newPriors, 2 * 8 + 2 * 4)  // 8 steps × 1 pair of 2, plus at most 4 landmark priors per proxy
+    XCTAssertGreaterThanOrEqual(seconds, 0.02 * Double(callsInEpoch))
+    XCTAssertLessThan(seconds, epoch.seconds)
     let log = try String(contentsOfFile: t.folder.metricsPath, encoding: .utf8)
     XCTAssertTrue(log.contains("guidance proxy is now params"))
     let events = log.split(separator: "\n").compactMap { EventCoding.decode($0) }
@@ -214,4 +250,12 @@ final class TrainerTests: XCTestCase {
     let first = largest.prefix(10).reduce(0, +) / 10, last = largest.suffix(10).reduce(0, +) / 10
     XCTAssertLessThan(last, first * 0.5, "largest path CE \(first) → \(last)")
   }
+}
+
+/// A count shared with a scorer closure.
+final class Counter: @unchecked Sendable {
+  private var n = 0
+  private let lock = NSLock()
+  func add() { lock.lock(); n += 1; lock.unlock() }
+  var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

@@ -16,6 +16,14 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     return isa & avx512CoreBF16 == avx512CoreBF16
   }
 
+  /// A resumed run keeps the precision it was trained in; when this CPU cannot run it the run goes on in
+  /// fp32, and the user must hear that rather than find a silently different run.
+  public static func resumeWarning(trainedIn saved: Precision?, hardware: Bool = hardwareSupportsBF16) -> String? {
+    guard saved == .bf16, !hardware else { return nil }
+    return "this run was trained in bf16, which needs a CPU with AVX512-BF16 or AMX (oneDNN reports none here); "
+      + "resuming in fp32, so its losses may shift slightly"
+  }
+
   /// `requested` if this CPU can run it, else fp32 with a one-line explanation for the user.
   public static func resolve(_ requested: Precision, hardware: Bool = hardwareSupportsBF16)
     -> (precision: Precision, warning: String?) {

@@ -89,20 +89,24 @@ public enum AtomicFile {
     let tmp = dir + "/.\(url.lastPathComponent).tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw RDNASError.failure("cannot create \(tmp): \(String(cString: strerror(errno)))") }
-    var ok = true
+    // The first failing call's errno, kept before close/unlink can overwrite it.
+    var failure: Int32 = 0
     data.withUnsafeBytes { raw in
       var done = 0
       while done < raw.count {
         let r = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-        if r <= 0 { ok = false; break }
+        if r < 0, errno == EINTR { continue }
+        if r <= 0 { failure = r < 0 ? errno : ENOSPC; break }
         done += r
       }
     }
-    ok = ok && fsync(fd) == 0
-    close(fd)
-    guard ok, rename(tmp, path) == 0 else {
+    if failure == 0, fsync(fd) != 0 { failure = errno }
+    if close(fd) != 0, failure == 0 { failure = errno }
+    if failure == 0, rename(tmp, path) != 0 { failure = errno }
+    if failure != 0 {
       unlink(tmp)
-      throw RDNASError.failure("cannot write \(path): \(String(cString: strerror(errno)))")
+      let kept = FileManager.default.fileExists(atPath: path) ? "; the previous file is unchanged" : ""
+      throw RDNASError.failure("cannot write \(path): \(String(cString: strerror(failure)))\(kept)")
     }
     let dfd = open(dir, O_RDONLY)
     if dfd >= 0 { fsync(dfd); close(dfd) }

@@ -1,5 +1,5 @@
 import Synchronization
-import Training
+import RunEvents
 
 /// Anything the UI loop can take events from without blocking.
 public protocol EventSource: Sendable {

@@ -1,7 +1,7 @@
 import Common
 import Dispatch
 import Foundation
-import Training
+import RunEvents
 
 /// Follows `metrics.jsonl` of a run folder: reads it from the start, then whatever is appended. A last line
 /// without its newline is still being written, so it is kept until the newline arrives. Lines that do not

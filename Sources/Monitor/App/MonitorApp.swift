@@ -1,5 +1,5 @@
 import Foundation
-import Training
+import RunEvents
 
 /// Why the UI loop ended.
 public enum MonitorExit: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Training
+import RunEvents
 
 public struct UIOptions: Sendable, Equatable {
   public enum QuitBehaviour: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Training
+import RunEvents
 
 /// The plotted scalar series.
 public enum SeriesKey: String, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import Training
+import RunEvents
 
 extension MonitorModel {
   /// Folds one trainer event into the model. Pure state update: no I/O, no clock.

@@ -21,6 +21,13 @@ public struct TomlEntry: Equatable, Sendable {
 /// A tiny TOML subset: `[section]`, `key = value` with strings ("…" with \" \\ \n \t escapes, or '…'),
 /// integers, booleans and one-line arrays of those, `#` comments and blank lines. Anything else is an
 /// error naming `file:line`.
+///
+/// Why not LebJe/TOMLKit 0.6.0 (tried, issue 13): it makes Int, Double, String, Array and Dictionary conform
+/// to its `TOMLValueConvertible` with public members (`type`, `int`, `string`, `array`, `table`, …); linked
+/// into the monitor, even from a separate target through `internal import`, those broke type inference in
+/// existing monitor code (Heatmap.swift). It also builds toml++ (C++) and reports source positions only for
+/// syntax errors, while every check here (unknown key, unknown colour) names its line. Themes need only
+/// this subset.
 public enum TomlLite {
   public static func parse(_ text: String, file: String) throws -> [TomlEntry] {
     var entries = [TomlEntry](), section = "", seen = Set<String>()

@@ -55,6 +55,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
   // Logging and checkpoints
   public var logEvery = 10
   public var checkpointEveryEpochs = 1
+  /// `last.safetensors` between epoch ends (nil: `CheckpointCadence.standard`; optional so older
+  /// config.json files still decode).
+  public var checkpointEvery: CheckpointCadence?
+  /// Keep only the newest K `epoch-NNN.safetensors` files (nil: keep all).
+  public var keepCheckpoints: Int?
 
   public init() {}
 
@@ -79,6 +84,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
     if strategy == .ofa, space != "resnet" {
       throw RDNASError.badInput("progressive shrinking (ofa) is defined for the resnet space only")
+    }
+    if let k = keepCheckpoints, k < 1 {
+      throw RDNASError.badInput("--keep-checkpoints must be at least 1 (got \(k)); last.safetensors is always kept")
     }
     guard !name.isEmpty, !name.contains("/") else { throw RDNASError.badInput("run name '\(name)' must be a plain folder name") }
     try rank.validate()

@@ -55,8 +55,14 @@ public enum Checkpoint {
       throw RDNASError.badFile(path: path, reason: "not an rdnas checkpoint (no \(format) tag in its metadata)")
     }
     let dec = JSONDecoder()
-    let state = try meta["state"].map { try dec.decode(TrainerState.self, from: Data($0.utf8)) }
-    let config = try meta["config"].map { try dec.decode(TrainingConfig.self, from: Data($0.utf8)) }
+    func decode<T: Decodable>(_ t: T.Type, _ key: String) throws -> T? {
+      guard let text = meta[key] else { return nil }
+      do { return try dec.decode(T.self, from: Data(text.utf8)) } catch let e as DecodingError {
+        throw RDNASError.badFile(path: path, reason: "metadata '\(key)': \(ErrorReport.describe(e))")
+      }
+    }
+    let state = try decode(TrainerState.self, "state")
+    let config = try decode(TrainingConfig.self, "config")
     return Loaded(tensors: tensors, state: state, config: config, optimizerSteps: Int(meta["optimizer_steps"] ?? "0") ?? 0)
   }
 

@@ -20,6 +20,7 @@ extension Trainer {
                           startStep: state.step, time: Date().timeIntervalSince1970,
                           ranks: isParallel ? collective.size : nil)))
     if let lm = landmarks { emit(.landmarks(lm.set)) }
+    var cadence = CheckpointCadence.Clock(config.checkpointEvery ?? .standard, step: state.step, now: Date())
     do {
       while state.epoch < config.epochs {
         let epochStart = Date()
@@ -33,6 +34,10 @@ extension Trainer {
           let every = config.rank.evalEverySteps ?? 0
           if let lm = landmarks, every > 0, state.step % every == 0 {
             emit(.evaluation(try lm.evaluate(step: state.step, epoch: state.epoch)))
+          }
+          if let reason = cadence.due(step: state.step, now: Date()) {
+            try saveCheckpoint(reason: reason, alsoEpoch: nil)
+            cadence.written(step: state.step, now: Date())
           }
         }
         let finished = state.epoch
@@ -49,6 +54,7 @@ extension Trainer {
         }
         if (finished + 1) % max(1, config.checkpointEveryEpochs) == 0 || state.epoch == config.epochs {
           try saveCheckpoint(reason: "epoch", alsoEpoch: finished)
+          cadence.written(step: state.step, now: Date())
         }
       }
       emit(.finished(FinishRecord(step: state.step, seconds: Date().timeIntervalSince(runStart), stopped: false)))
@@ -96,6 +102,7 @@ extension Trainer {
     if let e = alsoEpoch {
       try Checkpoint.save(path: folder.epochCheckpointPath(e), store: net.store, optimizer: optimizer, state: state,
                           config: config)
+      if let keep = config.keepCheckpoints { folder.pruneEpochCheckpoints(keep: keep) }
     }
     emit(.checkpoint(CheckpointRecord(step: state.step, path: path, reason: reason, time: Date().timeIntervalSince1970)))
     return path

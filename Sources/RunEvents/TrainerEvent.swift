@@ -3,7 +3,11 @@ import Foundation
 /// What a trainer tells the world, one value per thing that happened. The same values go to the
 /// in-process monitor and, one JSON object per line, to `runs/<name>/metrics.jsonl` (the record a
 /// detached monitor tails), so this type is the whole contract between training and display.
-public enum TrainerEvent: Codable, Sendable, Equatable {
+///
+/// The JSON keys are spelled out in each record's `CodingKeys` (snake_case, units in the name where a
+/// number has one) rather than derived from Swift names, so renaming a property cannot change the public
+/// format; docs/run-format.md documents every key. `EventCoding` writes and reads the lines.
+public enum TrainerEvent: Sendable, Equatable {
   case started(RunInfo)
   case step(StepRecord)
   case rankPair(RankPairRecord)
@@ -17,7 +21,15 @@ public enum TrainerEvent: Codable, Sendable, Equatable {
   case failed(FailureRecord)
 }
 
+/// Version of the metrics.jsonl shape, written on every `started` line. 1: rdnas 0.1.0 (Swift-synthesised
+/// camelCase keys, enum-shaped commands; read through `LegacyEvents`); 2: the documented snake_case shape.
+public enum RunRecordSchema {
+  public static let current = 2
+}
+
 public struct RunInfo: Codable, Sendable, Equatable {
+  /// `RunRecordSchema` version of the file this line came from (1 for files written before it existed).
+  public var schema: Int = RunRecordSchema.current
   public var name: String
   public var space: String            // "resnet" | "nb201"
   public var strategy: String         // "spos" | "fairnas" | "sandwich" | "ofa"
@@ -28,13 +40,18 @@ public struct RunInfo: Codable, Sendable, Equatable {
   public var batchSize: Int
   public var dataset: String
   public var startStep: Int           // > 0 when resumed
-  public var time: Double             // seconds since 1970
+  public var time: Double             // seconds since 1970 (JSON: time_unix)
   public var ranks: Int?              // processes of a data-parallel (MPI) run; nil for one
   public init(name: String, space: String, strategy: String, proxy: String?, proxies: [String], epochs: Int,
-              stepsPerEpoch: Int, batchSize: Int, dataset: String, startStep: Int, time: Double, ranks: Int? = nil) {
-    self.name = name; self.space = space; self.strategy = strategy; self.proxy = proxy; self.proxies = proxies
+              stepsPerEpoch: Int, batchSize: Int, dataset: String, startStep: Int, time: Double, ranks: Int? = nil,
+              schema: Int = RunRecordSchema.current) {
+    self.schema = schema; self.name = name; self.space = space; self.strategy = strategy; self.proxy = proxy; self.proxies = proxies
     self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batchSize; self.dataset = dataset
     self.startStep = startStep; self.time = time; self.ranks = ranks
+  }
+  enum CodingKeys: String, CodingKey {
+    case schema, name, space, strategy, proxy, proxies, epochs, dataset, ranks
+    case stepsPerEpoch = "steps_per_epoch", batchSize = "batch_size", startStep = "start_step", time = "time_unix"
   }
 }
 
@@ -59,12 +76,17 @@ public struct StepRecord: Codable, Sendable, Equatable {
   public var lambda: Double?
   public var gradNorm: Double
   public var imagesPerSecond: Double
-  public var elapsed: Double          // seconds since the run (or resume) started
+  public var elapsed: Double          // seconds since the run (or resume) started (JSON: elapsed_seconds)
   public init(step: Int, epoch: Int, lr: Double, loss: Double, paths: [PathRecord], rankLoss: Double?,
               lambda: Double?, gradNorm: Double, imagesPerSecond: Double, elapsed: Double) {
     self.step = step; self.epoch = epoch; self.lr = lr; self.loss = loss; self.paths = paths
     self.rankLoss = rankLoss; self.lambda = lambda; self.gradNorm = gradNorm
     self.imagesPerSecond = imagesPerSecond; self.elapsed = elapsed
+  }
+  enum CodingKeys: String, CodingKey {
+    case step, epoch, lr, loss, paths, lambda
+    case rankLoss = "rank_loss", gradNorm = "grad_norm", imagesPerSecond = "images_per_second"
+    case elapsed = "elapsed_seconds"
   }
 }
 
@@ -85,6 +107,10 @@ public struct RankPairRecord: Codable, Sendable, Equatable {
     self.lossB = lossB; self.hinge = hinge; self.lambda = lambda; self.proxy = proxy; self.distance = distance
     self.concordant = concordant
   }
+  enum CodingKeys: String, CodingKey {
+    case step, a, b, hinge, lambda, proxy, distance, concordant
+    case priorA = "prior_a", priorB = "prior_b", lossA = "loss_a", lossB = "loss_b"
+  }
 }
 
 /// The fixed architectures whose supernet ranking is tracked during training.
@@ -95,6 +121,9 @@ public struct LandmarkSet: Codable, Sendable, Equatable {
   public var proxy: String
   public init(archs: [String], groundTruth: [Double]?, prior: [Double], proxy: String) {
     self.archs = archs; self.groundTruth = groundTruth; self.prior = prior; self.proxy = proxy
+  }
+  enum CodingKeys: String, CodingKey {
+    case archs, prior, proxy, groundTruth = "ground_truth"
   }
 }
 
@@ -114,6 +143,11 @@ public struct EvaluationRecord: Codable, Sendable, Equatable {
     self.step = step; self.epoch = epoch; self.accuracies = accuracies; self.tauGroundTruth = tauGroundTruth
     self.tauProxy = tauProxy; self.tauPrevious = tauPrevious
     self.losses = losses; self.tauGroundTruthByLoss = tauGroundTruthByLoss
+  }
+  enum CodingKeys: String, CodingKey {
+    case step, epoch, accuracies, losses
+    case tauGroundTruth = "tau_ground_truth", tauProxy = "tau_proxy", tauPrevious = "tau_previous"
+    case tauGroundTruthByLoss = "tau_ground_truth_by_loss"
   }
 }
 
@@ -136,24 +170,44 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     self.residentMiB = residentMiB; self.peakResidentMiB = peakResidentMiB
     self.priorSeconds = priorSeconds; self.newPriors = newPriors
   }
+  enum CodingKeys: String, CodingKey {
+    case epoch, step, seconds
+    case meanLoss = "mean_loss", residentMiB = "resident_mib", peakResidentMiB = "peak_resident_mib"
+    case priorSeconds = "prior_seconds", newPriors = "new_priors"
+  }
 }
 
 public struct CheckpointRecord: Codable, Sendable, Equatable {
   public var step: Int
   public var path: String
-  public var reason: String           // "epoch" | "command" | "signal" | "final"
-  public var time: Double
+  public var reason: String           // "epoch" | "steps" | "minutes" | "command" | "signal"
+  public var time: Double             // seconds since 1970 (JSON: time_unix)
   public init(step: Int, path: String, reason: String, time: Double) {
     self.step = step; self.path = path; self.reason = reason; self.time = time
   }
+  enum CodingKeys: String, CodingKey { case step, path, reason, time = "time_unix" }
 }
 
+/// JSON: the command's own keys (`command`, and `proxy` or `save`) flattened next to `step` and `detail`.
 public struct CommandRecord: Codable, Sendable, Equatable {
   public var step: Int
   public var command: TrainerCommand
   public var detail: String
   public init(step: Int, command: TrainerCommand, detail: String) {
     self.step = step; self.command = command; self.detail = detail
+  }
+  enum CodingKeys: String, CodingKey { case step, detail }
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    step = try c.decode(Int.self, forKey: .step)
+    detail = try c.decode(String.self, forKey: .detail)
+    command = try TrainerCommand(from: decoder)
+  }
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(step, forKey: .step)
+    try c.encode(detail, forKey: .detail)
+    try command.encode(to: encoder)
   }
 }
 
@@ -177,10 +231,43 @@ public struct FailureRecord: Codable, Sendable, Equatable {
 }
 
 /// What the world may ask of a running trainer; applied at the next step boundary.
+///
+/// JSON: `{"command": "pause" | "resume" | "checkpoint"}`, `{"command": "set_proxy", "proxy": "params"}`,
+/// `{"command": "stop", "save": true}`, the same in the control file and inside `command` events.
 public enum TrainerCommand: Codable, Sendable, Equatable {
   case pause
   case resume
   case setProxy(String)
   case checkpoint
   case stop(save: Bool)
+
+  /// The `command` key's values, in the order of the cases.
+  public static let names = ["pause", "resume", "set_proxy", "checkpoint", "stop"]
+
+  enum CodingKeys: String, CodingKey { case command, proxy, save }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let name = try c.decode(String.self, forKey: .command)
+    switch name {
+    case "pause": self = .pause
+    case "resume": self = .resume
+    case "set_proxy": self = .setProxy(try c.decode(String.self, forKey: .proxy))
+    case "checkpoint": self = .checkpoint
+    case "stop": self = .stop(save: try c.decode(Bool.self, forKey: .save))
+    default:
+      throw DecodingError.dataCorruptedError(forKey: .command, in: c, debugDescription: "unknown command \(name)")
+    }
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .pause: try c.encode("pause", forKey: .command)
+    case .resume: try c.encode("resume", forKey: .command)
+    case .setProxy(let p): try c.encode("set_proxy", forKey: .command); try c.encode(p, forKey: .proxy)
+    case .checkpoint: try c.encode("checkpoint", forKey: .command)
+    case .stop(let save): try c.encode("stop", forKey: .command); try c.encode(save, forKey: .save)
+    }
+  }
 }
