@@ -94,26 +94,52 @@ struct Train: ParsableCommand {
   @OptionGroup var options: TrainOptions
   @Flag(help: "Continue the run in <runs-dir>/<name> from its last checkpoint.") var resume = false
   @Flag(help: "No terminal UI: a progress line per logged step (attach later with `rdnas monitor`).") var headless = false
+  @Flag(help: "Insist on the terminal monitor: fail (exit 2) instead of training headless when there is no terminal.")
+  var monitor = false
+  @Option(help: "On hang-up (SIGHUP, a dropped SSH connection): continue (train on headless; re-attach with `rdnas monitor`) | stop (save and stop).")
+  var onHangup: HangupPolicy = .continue
   @OptionGroup var ui: UIFlags
   @OptionGroup var compute: ComputeOptions
 
   func run() throws {
     try runReportingErrors {
+      guard !(headless && monitor) else { throw RDNASError.badInput("--headless and --monitor exclude each other") }
       compute.apply()
       var config = try options.makeConfig(threads: compute.threads)
       if !resume { config.precision = Precision.default }
+      var headless = self.headless
       if !headless {
-        if options.logEvery == nil { config.logEvery = 1 }
-        // Fail before any work when there is no usable terminal.
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        guard !term.isEmpty, term != "dumb", isatty(STDOUT_FILENO) != 0 else {
-          throw RDNASError.badInput("no usable terminal (TERM=\(term.isEmpty ? "unset" : term)); use --headless")
+        if let missing = TerminalCheck.problem(term: term) {
+          // Fail before any work for an explicit --monitor; otherwise behave like a command-line tool that
+          // is not attached to a TTY (`| tee log`, nohup, batch jobs): carry on without the UI.
+          guard !monitor else { throw RDNASError.badInput("no usable terminal (\(missing)); use --headless") }
+          headless = true
+          FileHandle.standardError.write(Data("rdnas: \(missing): training headless (attach with `rdnas monitor \(config.runDirectory)`)\n".utf8))
+        } else {
+          if options.logEvery == nil { config.logEvery = 1 }
+          _ = try ui.loadTheme()
         }
-        _ = try ui.loadTheme()
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config))
-      if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui) }
+      if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui, onHangup: onHangup) }
     }
+  }
+}
+
+/// What a hang-up does to `rdnas train` with the monitor.
+enum HangupPolicy: String, ExpressibleByArgument, CaseIterable {
+  case `continue`, stop
+}
+
+/// Whether this process can draw the monitor: standard input and output are terminals and TERM names one.
+enum TerminalCheck {
+  /// Why there is no usable terminal, or nil when there is one.
+  static func problem(term: String) -> String? {
+    if isatty(STDOUT_FILENO) == 0 { return "standard output is not a terminal" }
+    if isatty(STDIN_FILENO) == 0 { return "standard input is not a terminal" }
+    if term.isEmpty || term == "dumb" { return "TERM=\(term.isEmpty ? "unset" : term)" }
+    return nil
   }
 }
 

@@ -98,7 +98,7 @@ final class MonitorTmuxTests: XCTestCase {
   func testBadTerminalAndThemeGiveClearErrors() throws {
     var env = ProcessInfo.processInfo.environment
     env["TERM"] = nil
-    let (status, out) = try runRDNAS(["train", "--name", "x", "--runs-dir", runs], environment: env)
+    let (status, out) = try runRDNAS(["train", "--monitor", "--name", "x", "--runs-dir", runs], environment: env)
     XCTAssertEqual(status, 2)
     XCTAssertTrue(out.contains("--headless"), out)
     let tmux = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("theme", extra: "--theme nosuch")))

@@ -14,6 +14,8 @@ public final class CursesBackend {
   public let unicode: Bool
 
   private var screen: OpaquePointer?
+  /// The stream curses writes to (a duplicate of standard output).
+  private var output: UnsafeMutablePointer<FILE>?
   private var previous: ScreenBuffer?
   private var pairs: [PairKey: Int16] = [:]
   private var nextPair: Int16 = 1
@@ -42,6 +44,7 @@ public final class CursesBackend {
       throw RDNASError.failure(advice)
     }
     screen = scr
+    output = out
     set_term(scr)
     let win = rd_stdscr()
     cbreak()
@@ -155,6 +158,18 @@ public final class CursesBackend {
     }
     styleCache[s] = (a, pair)
     return (a, pair)
+  }
+
+  /// Lets go of a terminal that hung up, without writing to it: curses' output is pointed at /dev/null first,
+  /// so the reset sequences of `endwin` (and any buffered frame) go nowhere instead of to a dead pty, or to a
+  /// pty the kernel has since given to someone else.
+  public func abandon() {
+    guard !restored.load(ordering: .relaxed) else { return }
+    if let out = output {
+      let null = open("/dev/null", O_WRONLY)
+      if null >= 0 { dup2(null, fileno(out)); close(null) }
+    }
+    restore()
   }
 
   /// Gives the terminal back (cursor, echo, normal screen). Safe to call more than once.

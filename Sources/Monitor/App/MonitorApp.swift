@@ -7,6 +7,9 @@ public enum MonitorExit: Equatable, Sendable {
   case quit(stopSent: Bool)
   /// SIGINT/SIGTERM/SIGHUP arrived; `onSignal` has already run.
   case signal(String)
+  /// The terminal hung up (SIGHUP with a trap that `hangupDetaches`): curses was shut down without writing to
+  /// the dead terminal, and the event source is still running.
+  case hangup
 }
 
 /// The live monitor: a ~10 fps loop on the calling (main) thread that polls keys, drains events from a
@@ -39,6 +42,13 @@ public final class MonitorApp {
                   onSignal: @escaping @Sendable (String) -> Void) throws -> MonitorExit {
     let trap = SignalTrap(handler: onSignal)  // before curses, so curses leaves these signals alone
     defer { trap.cancel() }
+    return try run(source: source, onCommand: onCommand, signals: trap)
+  }
+
+  /// As above, with a signal trap the caller owns (create it before calling, cancel it when done): it outlives
+  /// the UI, so after a `.hangup` SIGINT/SIGTERM still reach its handler without a gap.
+  public func run(source: EventSource, onCommand: @escaping (TrainerCommand) -> Void,
+                  signals trap: SignalTrap) throws -> MonitorExit {
     let backend = try CursesBackend(monochrome: theme.monochrome)
     defer { backend.restore() }
     ui.options = options
@@ -51,6 +61,10 @@ public final class MonitorApp {
     var backlog = [TrainerEvent]()
     while true {
       let now = Date().timeIntervalSince1970
+      if trap.hungUp {
+        backend.abandon()
+        return .hangup
+      }
       if let name = trap.handledSignal {
         backend.restore()
         return .signal(name)

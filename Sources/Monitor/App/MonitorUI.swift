@@ -54,6 +54,8 @@ public struct MonitorUI: Sendable {
       view.pendingPause = nil
     case .failed(let f):
       flash("failed: \(f.message)", .bad, now: now, seconds: 3600)
+    case .detached(let d):
+      flash("the monitor's terminal hung up (\(d.reason)) at step \(d.step); training went on headless", .warn, now: now)
     case .finished(let f):
       view.pendingPause = nil
       flash(f.stopped ? "run stopped at step \(f.step)" : "run finished", .good, now: now, seconds: 10)

@@ -91,6 +91,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var lastCommand: CommandRecord? = nil
   public internal(set) var lastEpoch: EpochRecord? = nil
   public internal(set) var failure: FailureRecord? = nil
+  /// The last time an in-process monitor lost its terminal (the run went on headless).
+  public internal(set) var lastDetach: DetachRecord? = nil
   public internal(set) var finished: FinishRecord? = nil
   public internal(set) var eventCount = 0
 

@@ -50,6 +50,8 @@ extension MonitorModel {
       paused = false
     case .failed(let f):
       failure = f
+    case .detached(let d):
+      lastDetach = d
     }
   }
 

@@ -20,6 +20,7 @@ public enum EventCoding {
     case .paused(let r): (type, payload) = ("paused", try! enc.encode(r))
     case .finished(let r): (type, payload) = ("finished", try! enc.encode(r))
     case .failed(let r): (type, payload) = ("failed", try! enc.encode(r))
+    case .detached(let r): (type, payload) = ("detached", try! enc.encode(r))
     }
     var s = String(decoding: payload, as: UTF8.self)
     s.removeFirst()  // "{"
@@ -46,6 +47,7 @@ public enum EventCoding {
     case "paused": return d(PauseRecord.self).map { .paused($0) }
     case "finished": return d(FinishRecord.self).map { .finished($0) }
     case "failed": return d(FailureRecord.self).map { .failed($0) }
+    case "detached": return d(DetachRecord.self).map { .detached($0) }
     default: return nil
     }
   }

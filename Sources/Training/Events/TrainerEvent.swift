@@ -15,6 +15,8 @@ public enum TrainerEvent: Codable, Sendable, Equatable {
   case paused(PauseRecord)
   case finished(FinishRecord)
   case failed(FailureRecord)
+  /// The terminal of the in-process monitor hung up; training went on headless (re-attach with `rdnas monitor`).
+  case detached(DetachRecord)
 }
 
 public struct RunInfo: Codable, Sendable, Equatable {
@@ -167,6 +169,13 @@ public struct FinishRecord: Codable, Sendable, Equatable {
   public var seconds: Double
   public var stopped: Bool            // true when stopped by a command or signal before the last epoch
   public init(step: Int, seconds: Double, stopped: Bool) { self.step = step; self.seconds = seconds; self.stopped = stopped }
+}
+
+public struct DetachRecord: Codable, Sendable, Equatable {
+  public var step: Int                // the last step the monitor had seen
+  public var reason: String           // e.g. "SIGHUP"
+  public var time: Double
+  public init(step: Int, reason: String, time: Double) { self.step = step; self.reason = reason; self.time = time }
 }
 
 public struct FailureRecord: Codable, Sendable, Equatable {
