@@ -84,8 +84,9 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
   }
 
-  func testSIGHUPSavesACheckpointThatResumes() throws {
-    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup")))
+  /// `--on-hangup stop`: the old behaviour, a hang-up saves a checkpoint and stops.
+  func testHangupStopSavesACheckpointThatResumes() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup", extra: "--on-hangup stop")))
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
     tmux.close()  // the terminal goes away: the process gets SIGHUP
     let ckpt = runs + "/hup/checkpoints/last.safetensors"
@@ -93,6 +94,78 @@ final class MonitorTmuxTests: XCTestCase {
     while !FileManager.default.fileExists(atPath: ckpt) && Date() < deadline { Thread.sleep(forTimeInterval: 0.25) }
     let loaded = try Checkpoint.load(path: ckpt)
     XCTAssertGreaterThan(loaded.state?.step ?? 0, 0)
+    let pid = pidOfTrainer("hup")
+    XCTAssertTrue(waitUntil(30) { pidOfTrainer("hup") == nil }, "the trainer stopped (pid \(pid ?? -1))")
+  }
+
+  /// The default: the terminal goes away (tmux server killed, as a dropped SSH session) and training goes on
+  /// headless; `rdnas monitor` re-attaches and pauses it; SIGTERM still saves and stops.
+  func testHangupKeepsTrainingAndMonitorReattaches() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("drop")))
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    let pid = try XCTUnwrap(pidOfTrainer("drop"))
+    tmux.close()
+    let metrics = runs + "/drop/metrics.jsonl"
+    func steps() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"step\"").count - 1 }
+    XCTAssertTrue(waitUntil(30) { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"type\":\"detached\"") },
+                  "the hang-up is in the run's events")
+    let before = steps()
+    XCTAssertTrue(waitUntil(30) { steps() > before + 5 }, "the trainer keeps appending steps after the hang-up")
+    XCTAssertFalse(((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"type\":\"finished\""))
+    XCTAssertEqual(kill(pid, 0), 0, "still running")
+    let viewer = try XCTUnwrap(TmuxSession(width: 100, height: 30,
+                                           command: "cd \(repositoryRoot) && \(try rdnasBinary()) monitor \(runs)/drop"))
+    defer { viewer.close() }
+    XCTAssertTrue(viewer.waitFor { $0.contains("Loss curves") && $0.contains("RUNNING") }, viewer.screen())
+    viewer.keys("p")
+    XCTAssertTrue(waitUntil(30) { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"paused\":true") },
+                  "the detached trainer still reads the control file; screen:\n\(viewer.screen())")
+    XCTAssertTrue(viewer.waitFor(10) { $0.contains("PAUSED") }, viewer.screen())
+    kill(pid, SIGTERM)
+    XCTAssertTrue(waitUntil(60) { kill(pid, 0) != 0 }, "SIGTERM stops the detached trainer")
+    let log = try String(contentsOfFile: metrics, encoding: .utf8)
+    XCTAssertTrue(log.contains("stopping after saving"), "SIGTERM saved a checkpoint")
+    XCTAssertNoThrow(try Checkpoint.load(path: runs + "/drop/checkpoints/last.safetensors"))
+  }
+
+  /// SIGHUP while the terminal stays (a `kill -HUP`): the run finishes by itself and exits 0; the terminal
+  /// received nothing after the hang-up (the UI's last frame is still on it, not a restored screen).
+  func testHangupRunFinishesHeadless() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30,
+                                         command: try trainCommand("hupk").replacingOccurrences(of: "--epochs 5000", with: "--epochs 12")))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    let pid = try XCTUnwrap(pidOfTrainer("hupk"))
+    let metrics = runs + "/hupk/metrics.jsonl"
+    XCTAssertTrue(waitUntil(30) { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"type\":\"step\"") })
+    kill(pid, SIGHUP)
+    // The shell's echo lands wherever the UI left the cursor, possibly wrapped.
+    XCTAssertTrue(tmux.waitFor(120) { $0.replacingOccurrences(of: "\n", with: "").contains("EXIT=0") }, tmux.screen())
+    XCTAssertTrue(tmux.screen().contains("RUNNING"), "nothing was written after the hang-up:\n\(tmux.screen())")
+    let log = try String(contentsOfFile: runs + "/hupk/metrics.jsonl", encoding: .utf8)
+    XCTAssertTrue(log.contains("\"type\":\"detached\""), log)
+    XCTAssertTrue(log.contains("\"stopped\":false"), "finished on its own")
+  }
+
+  /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
+  func pidOfTrainer(_ name: String) -> pid_t? {
+    let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    for p in procs {
+      guard let pid = pid_t(p), let raw = FileManager.default.contents(atPath: "/proc/\(p)/cmdline") else { continue }
+      let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+      guard args.first.map({ $0.hasSuffix("/rdnas") }) == true, args.contains("train") else { continue }
+      if let i = args.firstIndex(of: "--name"), i + 1 < args.count, args[i + 1] == name, args.contains(runs) { return pid }
+    }
+    return nil
+  }
+
+  func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
+    let end = Date().addingTimeInterval(timeout)
+    while Date() < end {
+      if condition() { return true }
+      Thread.sleep(forTimeInterval: 0.25)
+    }
+    return condition()
   }
 
   func testBadTerminalAndThemeGiveClearErrors() throws {
