@@ -10,7 +10,7 @@ struct UIFlags: ParsableArguments {
   @Option(help: "Theme name (themes/<name>.toml): default, light, mono, solarized, high-contrast.") var theme: String?
   @Flag(help: "Monochrome UI (also when NO_COLOR is set).") var noColor = false
   @Flag(help: "Plain ASCII glyphs instead of Unicode blocks and braille.") var ascii = false
-  @Option(help: "Most screen updates per second for new training data (keys always redraw at once).") var fps = 10.0
+  @Option(help: "Most screen updates per second for new training data (keys always redraw at once; lists refresh every 3 s while data streams).") var fps = 2.0
 
   func loadTheme() throws -> Theme {
     guard fps > 0, fps.isFinite else { throw RDNASError.badInput("--fps must be positive, not \(fps)") }
@@ -55,7 +55,8 @@ func runWithMonitor(_ trainer: Trainer, ui: UIFlags, onHangup: HangupPolicy) thr
   }
   if ProcessInfo.processInfo.environment["RDNAS_MONITOR_STATS"] != nil {
     let st = app.renderStats
-    FileHandle.standardError.write(Data("monitor: \(st.frames) frames, \(String(format: "%.3f", st.seconds)) s drawing, \(st.keys) keys\n".utf8))
+    let cells = app.changedCells.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    FileHandle.standardError.write(Data("monitor: \(st.frames) frames, \(String(format: "%.3f", st.seconds)) s drawing, \(st.keys) keys; changed cells: \(cells)\n".utf8))
   }
   switch exit {
   case .signal(let name):

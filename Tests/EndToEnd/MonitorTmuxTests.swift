@@ -147,6 +147,32 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(log.contains("\"stopped\":false"), "finished on its own")
   }
 
+  /// Issue 15's bandwidth target: in steady state at 120×36 while training, the monitor writes ≤ 4 KB/s to its
+  /// terminal (bytes seen by `tmux pipe-pane` over 20 s), yet it keeps showing new steps.
+  func testSteadyStateBandwidthAt120x36() throws {
+    let cmd = try trainCommand("bw").replacingOccurrences(of: "--train-limit 640 ", with: "--train-limit 6400 ")
+    let tmux = try XCTUnwrap(TmuxSession(width: 120, height: 36, command: cmd, environment: ["TERM": "xterm-256color"]))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    Thread.sleep(forTimeInterval: 10)  // first paint, first steps
+    let metrics = runs + "/bw/metrics.jsonl"
+    func steps() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"step\"").count - 1 }
+    let out = runs + "/pane.bin", seconds = 20.0
+    let before = steps()
+    tmux.pipe(to: out)
+    Thread.sleep(forTimeInterval: seconds)
+    tmux.stopPipe()
+    let trained = steps() - before
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? nil
+    let perSecond = Double(bytes ?? 0) / seconds
+    print("monitor bandwidth: \(bytes ?? 0) bytes in \(seconds) s = \(Int(perSecond)) B/s while \(trained) steps were logged")
+    XCTAssertGreaterThan(trained, 20, "the run was training during the measurement")
+    XCTAssertGreaterThan(bytes ?? 0, 500, "the screen kept updating")
+    XCTAssertLessThanOrEqual(perSecond, 4096)
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
   /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
   func pidOfTrainer(_ name: String) -> pid_t? {
     let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

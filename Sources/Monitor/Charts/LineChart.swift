@@ -29,6 +29,10 @@ public struct ChartOptions: Sendable, Equatable {
   public var xUnit = "step"
   /// Fixed y range (in data units) instead of the automatic one.
   public var fixedRange: ClosedRange<Double>? = nil
+  /// Round both axes outward to steps of a few percent of their span, so that a new point moves the axes (and
+  /// with them every dot already drawn) only now and then: a growing chart then changes a few cells per
+  /// point instead of all of them, which is what a slow link pays for.
+  public var stableAxes = false
   public init() {}
 }
 
@@ -90,6 +94,29 @@ public enum LineChart {
     return a < b ? a...b : (a - 0.5)...(b + 0.5)
   }
 
+  /// `r` widened outward to multiples of a 1-2-5 step near span/`divisions`: the rounded range changes only
+  /// when the data crosses a step, by a few percent of the span at least. Spans below 0.1% of the values'
+  /// magnitude count as that much, so float noise in a nearly flat series (the learning rate) does not
+  /// rescale the chart at every point.
+  public static func stable(_ r: ClosedRange<Double>, divisions: Double) -> ClosedRange<Double> {
+    let magnitude = max(abs(r.lowerBound), abs(r.upperBound))
+    let span = max(r.upperBound - r.lowerBound, magnitude * 1e-3)
+    guard span > 0, span.isFinite, divisions > 0 else { return r }
+    let step = niceStep(span / divisions)
+    let lo = (r.lowerBound / step).rounded(.down) * step
+    var hi = (r.upperBound / step).rounded(.up) * step
+    if hi <= lo { hi = lo + step }
+    return lo...hi
+  }
+
+  /// The 1, 2 or 5 × 10^k not below `v`.
+  public static func niceStep(_ v: Double) -> Double {
+    guard v > 0, v.isFinite else { return 1 }
+    let p = pow(10, floor(log10(v)))
+    let f = v / p
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p
+  }
+
   /// Dot row of a plot-space value (0 = top).
   public static func dotRow(_ t: Double, range: ClosedRange<Double>, dotHeight: Int) -> Int {
     let f = (range.upperBound - t) / (range.upperBound - range.lowerBound)
@@ -131,9 +158,13 @@ public enum LineChart {
   public static func draw(_ series: [ChartSeries], _ o: ChartOptions, into buf: inout ScreenBuffer, rect: Rect) {
     guard rect.width >= 8, rect.height >= 3 else { return }
     let dimStyle = Style.role(.dim)
-    guard let yr = yRange(series, o), let xr = xRange(series) else {
+    guard var yr = yRange(series, o), var xr = xRange(series) else {
       buf.textCentered("no data yet", in: rect, y: rect.y + rect.height / 2, style: dimStyle)
       return
+    }
+    if o.stableAxes {
+      if o.fixedRange == nil { yr = stable(yr, divisions: 10) }
+      xr = stable(xr, divisions: 8)
     }
     let plotRows = rect.height - 1
     let label: (Double) -> String = { NumberFormat.compact(o.logY ? pow(10, $0) : $0) }

@@ -16,6 +16,7 @@ enum LossPane {
     o.logY = ctx.view.logY
     o.smoothing = ctx.view.smoothing
     o.envelope = ctx.view.envelope
+    o.stableAxes = true
     if ctx.view.xByEpoch, let spe = ctx.model.run?.stepsPerEpoch, spe > 0 {
       o.xScale = Double(spe); o.xUnit = "epoch"
     }

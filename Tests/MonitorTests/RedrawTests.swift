@@ -1,0 +1,82 @@
+import XCTest
+import Training
+@testable import Monitor
+
+/// What keeps the monitor cheap over SSH: when frames are drawn, which panes hold still between list
+/// refreshes, and chart axes that do not move with every point.
+final class RedrawTests: XCTestCase {
+  func testKeysDrawAtOnceDataIsCappedListsRefreshSlower() {
+    var p = RedrawPolicy(framesPerSecond: 2, listSeconds: 2, heartbeatSeconds: 1)
+    XCTAssertEqual(p.frame(now: 0), RedrawPolicy.Frame(holdLists: false), "the first frame draws everything")
+    XCTAssertNil(p.frame(now: 0.1), "nothing new")
+    p.noteData()
+    XCTAssertNil(p.frame(now: 0.2), "data waits for the frame interval")
+    XCTAssertEqual(p.secondsUntilDue(now: 0.2), 0.3, accuracy: 1e-9)
+    XCTAssertEqual(p.frame(now: 0.5), RedrawPolicy.Frame(holdLists: true), "charts move, lists hold")
+    p.noteInput()
+    XCTAssertEqual(p.secondsUntilDue(now: 0.6), 0)
+    XCTAssertEqual(p.frame(now: 0.6), RedrawPolicy.Frame(holdLists: false), "a key draws everything at once")
+    p.noteData()
+    XCTAssertEqual(p.frame(now: 1.1), RedrawPolicy.Frame(holdLists: true))
+    XCTAssertNil(p.frame(now: 1.2))
+    // No more data: the held lists still catch up once their interval has passed.
+    XCTAssertEqual(p.secondsUntilDue(now: 1.2), 0.9, accuracy: 1e-9, "heartbeat first")
+    XCTAssertEqual(p.frame(now: 2.1), RedrawPolicy.Frame(holdLists: true))
+    XCTAssertEqual(p.secondsUntilDue(now: 2.1), 0.5, accuracy: 1e-9)
+    XCTAssertEqual(p.frame(now: 2.6), RedrawPolicy.Frame(holdLists: false), "held lists catch up")
+    XCTAssertEqual(p.frame(now: 3.6), RedrawPolicy.Frame(holdLists: true), "heartbeat")
+  }
+
+  func testHeldListPanesKeepTheirCellsOthersMove() {
+    var ui = Fixture.busyUI(steps: 60)
+    let shown = Fixture.render(ui, width: 120, height: 36)
+    for i in 61...65 { ui.apply(Fixture.step(i, loss: 1.4), now: 0) }
+    var next = Fixture.render(ui, width: 120, height: 36)
+    let layout = Layout.compute(width: 120, height: 36)
+    func changed(_ a: ScreenBuffer, _ b: ScreenBuffer, _ pane: PaneID) -> Int {
+      let r = layout.panes[pane]!
+      var n = 0
+      for y in r.y..<r.maxY { for x in r.x..<r.maxX where a[x, y] != b[x, y] { n += 1 } }
+      return n
+    }
+    XCTAssertGreaterThan(changed(shown, next, .subnets), 0, "new steps scroll the list")
+    ui.holdListPanes(in: &next, shown: shown)
+    for p in MonitorUI.listPanes { XCTAssertEqual(changed(shown, next, p), 0, "\(p) held") }
+    XCTAssertGreaterThan(changed(shown, next, .loss), 0, "the loss pane still shows the new steps")
+    XCTAssertTrue(next.row(35).contains("65"), "status bar has the newest step")
+    // Not under an overlay: that would cut it.
+    ui.view.overlay = .help
+    var help = Fixture.render(ui, width: 120, height: 36)
+    let fresh = help
+    ui.holdListPanes(in: &help, shown: shown)
+    XCTAssertEqual(help, fresh)
+  }
+
+  func testStableAxesMoveOnlyWhenDataCrossesAStep() {
+    XCTAssertEqual(LineChart.niceStep(0.13), 0.2, accuracy: 1e-12)
+    XCTAssertEqual(LineChart.niceStep(7), 10)
+    XCTAssertEqual(LineChart.niceStep(1), 1)
+    XCTAssertEqual(LineChart.stable(0...900, divisions: 8), 0...1000)
+    XCTAssertEqual(LineChart.stable(0...950, divisions: 8), 0...1000, "same range: nothing redrawn")
+    XCTAssertEqual(LineChart.stable(0...1001, divisions: 8), 0...1200)
+    let y = LineChart.stable(1.234...2.31, divisions: 10)
+    XCTAssertEqual(y.lowerBound, 1.2, accuracy: 1e-9)
+    XCTAssertEqual(y.upperBound, 2.4, accuracy: 1e-9)
+    // A nearly flat series (float noise in the learning rate) gets a range of a fixed relative width.
+    let lr = LineChart.stable(0.049999999...0.05, divisions: 10)
+    XCTAssertEqual(lr, LineChart.stable(0.0499999995...0.05, divisions: 10))
+    XCTAssertTrue(lr.contains(0.049999999) && lr.contains(0.05))
+  }
+
+  /// The measure that matters: one more logged step changes few cells of the loss pane.
+  func testAStepChangesFewLossPaneCells() {
+    var ui = Fixture.busyUI(steps: 410)
+    let before = Fixture.render(ui, width: 120, height: 36)
+    ui.apply(Fixture.step(411, loss: 3 - 411.0 / 40), now: 0)
+    let after = Fixture.render(ui, width: 120, height: 36)
+    let r = Layout.compute(width: 120, height: 36).panes[.loss]!
+    var n = 0
+    for y in r.y..<r.maxY { for x in r.x..<r.maxX where before[x, y] != after[x, y] { n += 1 } }
+    XCTAssertLessThan(n, r.width * r.height / 20, "\(n) of \(r.width * r.height) cells changed")
+  }
+}
