@@ -88,6 +88,7 @@ public struct MonitorUI: Sendable {
   }
 
   public mutating func perform(_ a: Action, now: Double, screen: (width: Int, height: Int)) -> KeyOutcome {
+    if view.ranking, view.overlay == .none, performInRanking(a, screen: screen) { return KeyOutcome() }
     switch a {
     case .togglePause:
       guard !model.isOver else { flash("the run is over", .warn, now: now); return KeyOutcome() }
@@ -123,11 +124,15 @@ public struct MonitorUI: Sendable {
       return KeyOutcome(commands: [.stop(save: save)])
     case .cancel:
       if view.overlay != .none { view.overlay = .none } else { view.maximised = nil }
+    case .toggleRanking:
+      view.ranking.toggle()
     case .focusNext, .focusPrevious:
+      view.ranking = false
       view.focus = a == .focusNext ? view.focus.next : view.focus.previous
       if view.maximised != nil { view.maximised = view.focus }
     case .focusPane(let n):
       guard let p = PaneID(rawValue: n) else { break }
+      view.ranking = false
       if view.maximised == p { view.maximised = nil } else { view.focus = p; view.maximised = p }
     case .toggleLogY: view.logY.toggle()
     case .smoothingDown: view.smoothingLevel = max(0, view.smoothingLevel - 1)
@@ -145,6 +150,30 @@ public struct MonitorUI: Sendable {
     case .redraw: view.forceRedraw = true
     }
     return KeyOutcome()
+  }
+
+  /// Keys that mean something else while the ranking view is open: selection moves through the table (in
+  /// current-rank order), `o` switches the scatter's x axis, Esc closes. False for keys it leaves alone.
+  mutating func performInRanking(_ a: Action, screen: (width: Int, height: Int)) -> Bool {
+    let rows = model.ranking.rows
+    let page = max(1, screen.height - 5)
+    func move(_ d: Int) {
+      guard !rows.isEmpty else { return }
+      let current = view.rankingSelection.flatMap { s in rows.firstIndex { $0.index == s } } ?? 0
+      view.rankingSelection = rows[max(0, min(rows.count - 1, current + d))].index
+    }
+    switch a {
+    case .scrollUp: move(-1)
+    case .scrollDown: move(1)
+    case .pageUp: move(-page)
+    case .pageDown: move(page)
+    case .scrollTop: move(-rows.count)
+    case .scrollBottom: move(rows.count)
+    case .toggleLandmarkOrder: view.rankingVsPrior.toggle()
+    case .cancel: view.ranking = false
+    default: return false
+    }
+    return true
   }
 
   /// Rows of the focused list visible at once (for page scrolling).

@@ -69,6 +69,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var landmarkDistances: [[Int]] = []
   /// Newest first, one entry per distinct arch.
   public internal(set) var recentDistances: [LandmarkDistances] = []
+  /// Landmark ranks per evaluation vs prior and ground truth (the ranking view).
+  public internal(set) var ranking = LandmarkRanking()
   /// Latest supernet accuracy per landmark.
   public internal(set) var accuracies: [Double]? = nil
 

@@ -94,8 +94,13 @@ public struct LandmarkSet: Codable, Sendable, Equatable {
   public var groundTruth: [Double]?   // accuracy per landmark when --gt was given
   public var prior: [Double]          // guiding proxy value per landmark
   public var proxy: String
-  public init(archs: [String], groundTruth: [Double]?, prior: [Double], proxy: String) {
+  /// FLOPs and parameter count per landmark (optional: older logs lack them), for the monitor's ranking view.
+  public var flops: [Double]?
+  public var params: [Int]?
+  public init(archs: [String], groundTruth: [Double]?, prior: [Double], proxy: String, flops: [Double]? = nil,
+              params: [Int]? = nil) {
     self.archs = archs; self.groundTruth = groundTruth; self.prior = prior; self.proxy = proxy
+    self.flops = flops; self.params = params
   }
 }
 
