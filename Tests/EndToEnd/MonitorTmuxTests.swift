@@ -173,6 +173,38 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
   }
 
+  /// Issue 15 (c): after evaluations the ranking view (r) shows the landmarks' ranks, and selecting one shows its
+  /// encoding. With RDNAS_CAPTURE_DIR set, the screen is also saved there (bench/results/monitor-ranking-view.*).
+  func testRankingViewShowsRanksAndSelectedEncoding() throws {
+    var extra = ""
+    let gt = "/work/shared/data/nasbench201/nb201_test_acc_200ep.csv"
+    if FileManager.default.fileExists(atPath: gt) { extra = "--gt \(gt) --gt-column cifar10" }
+    let cmd = try trainCommand("rank", extra: extra).replacingOccurrences(of: "--landmarks 6", with: "--landmarks 12")
+    let tmux = try XCTUnwrap(TmuxSession(width: 120, height: 36, command: cmd, environment: ["TERM": "xterm-256color"]))
+    defer { tmux.close() }
+    let metrics = runs + "/rank/metrics.jsonl"
+    func evaluations() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"evaluation\"").count - 1 }
+    XCTAssertTrue(waitUntil(120) { evaluations() >= 2 }, tmux.screen())
+    tmux.keys("r")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Ranking") && $0.contains("supernet rank") }, tmux.screen())
+    let s = tmux.screen()
+    XCTAssertFalse(s.contains("Loss curves"), s)
+    // Twelve ranked rows: "#<landmark>" with its accuracy.
+    let rows = s.split(separator: "\n").filter { $0.range(of: #"#\d+ +0\.\d{3}"#, options: .regularExpression) != nil }
+    XCTAssertGreaterThanOrEqual(rows.count, 12, s)
+    tmux.keys("j"); tmux.keys("j")
+    // The details of the selected (third) landmark: its full NB201 encoding.
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("~0|+|") }, tmux.screen())
+    if let dir = ProcessInfo.processInfo.environment["RDNAS_CAPTURE_DIR"] {
+      try tmux.screen().write(toFile: dir + "/monitor-ranking-view.txt", atomically: true, encoding: .utf8)
+      try tmux.screen(colour: true).write(toFile: dir + "/monitor-ranking-view.ansi", atomically: true, encoding: .utf8)
+    }
+    tmux.keys("r")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Loss curves") }, tmux.screen())
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
   /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
   func pidOfTrainer(_ name: String) -> pid_t? {
     let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
