@@ -10,6 +10,7 @@ struct UIFlags: ParsableArguments {
   @Option(help: "Theme name (themes/<name>.toml): default, light, mono, solarized, high-contrast.") var theme: String?
   @Flag(help: "Monochrome UI (also when NO_COLOR is set).") var noColor = false
   @Flag(help: "Plain ASCII glyphs instead of Unicode blocks and braille.") var ascii = false
+  @Flag(help: "No mouse reporting (keeps the terminal's own text selection).") var noMouse = false
   @Option(help: "Most screen updates per second for new training data (keys always redraw at once; lists refresh every 3 s while data streams).") var fps = 2.0
 
   func loadTheme() throws -> Theme {
@@ -43,6 +44,7 @@ func runWithMonitor(_ trainer: Trainer, ui: UIFlags, onHangup: HangupPolicy) thr
   }
   var options = UIOptions(ascii: ui.ascii, quitBehaviour: .stopTrainer)
   options.quitGrace = 120
+  options.mouse = !ui.noMouse
   let app = MonitorApp(theme: theme, options: options, framesPerSecond: ui.fps)
   let exit: MonitorExit
   do {
@@ -110,7 +112,9 @@ struct MonitorRun: ParsableCommand {
       let tailer = FileTailer(runFolder: runFolder)
       let timer = tailer.follow(into: queue)
       defer { _ = timer }
-      let app = MonitorApp(theme: theme, options: UIOptions(ascii: ui.ascii, quitBehaviour: .detach), framesPerSecond: ui.fps)
+      var options = UIOptions(ascii: ui.ascii, quitBehaviour: .detach)
+      options.mouse = !ui.noMouse
+      let app = MonitorApp(theme: theme, options: options, framesPerSecond: ui.fps)
       let folder = runFolder
       // A hang-up just ends this viewer (quietly: its terminal is gone); the trainer is another process.
       let trap = SignalTrap(hangupDetaches: true) { _ in }

@@ -205,6 +205,31 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
   }
 
+  /// Issue 15 (d): the mouse in a real terminal (SGR mouse reports typed into the pane): a press on a pane's
+  /// title maximises it, again restores, the wheel scrolls the list under the pointer.
+  func testMouseMaximisesAndScrolls() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("mouse"),
+                                         environment: ["TERM": "xterm-256color"]))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("paths") }, tmux.screen())
+    let layout = ["Loss curves", "Sampled subnets", "Rank-loss pairs", "Landmarks", "Rank correlation"]
+    func press(_ x: Int, _ y: Int, button: Int = 0) {  // 1-based cell, as the terminal reports it
+      let release = button == 0 ? "\u{1B}[<\(button);\(x);\(y)m" : ""  // wheel turns have no release
+      TmuxSession.run(["-L", tmux.socket, "send-keys", "-t", tmux.name, "-l", "\u{1B}[<\(button);\(x);\(y)M" + release])
+    }
+    // 100×30: the Rank correlation pane's title is the top row of the right column (x ≥ 61).
+    press(75, 1)
+    XCTAssertTrue(tmux.waitFor(10) { s in s.contains("Rank correlation") && layout.filter { s.contains($0) }.count == 1 },
+                  tmux.screen())
+    press(75, 1)
+    XCTAssertTrue(tmux.waitFor(10) { s in layout.allSatisfy { s.contains($0) } }, tmux.screen())
+    // Wheel down twice over the Sampled subnets list (left column, lower half): its rows move by 6.
+    press(10, 25, button: 65); press(10, 25, button: 65)
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("7–") }, tmux.screen())
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
   /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
   func pidOfTrainer(_ name: String) -> pid_t? {
     let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

@@ -29,7 +29,7 @@ public final class CursesBackend {
   private struct PairKey: Hashable { var fg: Int, bg: Int }
 
   /// Sets up the terminal. Throws when there is none usable (no TERM, unknown TERM, output not a tty).
-  public init(monochrome: Bool) throws {
+  public init(monochrome: Bool, mouse: Bool = true) throws {
     setlocale(LC_ALL, "")
     if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
     unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
@@ -60,6 +60,11 @@ public final class CursesBackend {
       colors = Int(rd_colors())
     }
     maxPairs = min(Int(rd_color_pairs()), Int(Int16.max))
+    if mouse {
+      // Presses arrive at once (no click detection delay); the terminal then keeps text selection for Shift.
+      mousemask(rd_mouse_mask(), nil)
+      mouseinterval(0)
+    }
     wrefresh(win)  // the first refresh, so later wgetch calls do not blank the screen
   }
 
@@ -76,6 +81,15 @@ public final class CursesBackend {
     let c = wgetch(win)
     guard c != -1 else { return nil }
     if c == KEY_RESIZE { previous = nil }
+    if c == KEY_MOUSE {
+      var x: Int32 = 0, y: Int32 = 0
+      switch rd_mouse_next(&x, &y) {
+      case 1: return .mouse(MouseEvent(.press, x: Int(x), y: Int(y)))
+      case 2: return .mouse(MouseEvent(.wheelUp, x: Int(x), y: Int(y)))
+      case 3: return .mouse(MouseEvent(.wheelDown, x: Int(x), y: Int(y)))
+      default: return readKey(timeoutMs: 0)  // a release or motion: nothing to do
+      }
+    }
     return CursesBackend.translate(c)
   }
 

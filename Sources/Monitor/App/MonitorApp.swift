@@ -59,7 +59,7 @@ public final class MonitorApp {
   /// the UI, so after a `.hangup` SIGINT/SIGTERM still reach its handler without a gap.
   public func run(source: EventSource, onCommand: @escaping (TrainerCommand) -> Void,
                   signals trap: SignalTrap) throws -> MonitorExit {
-    let backend = try CursesBackend(monochrome: theme.monochrome)
+    let backend = try CursesBackend(monochrome: theme.monochrome, mouse: options.mouse)
     defer { backend.restore() }
     ui.options = options
     if !backend.unicode { ui.options.ascii = true }

@@ -8,6 +8,9 @@ public struct UIOptions: Sendable, Equatable {
     case detach
   }
   public var ascii = false
+  /// Mouse reporting: click to focus (on a title: maximise), wheel to scroll. Off keeps the terminal's own
+  /// text selection without Shift.
+  public var mouse = true
   public var quitBehaviour = QuitBehaviour.stopTrainer
   public var quitGrace = 30.0
   public var flashSeconds = 4.0
@@ -83,6 +86,7 @@ public struct MonitorUI: Sendable {
 
   public mutating func handle(_ key: Key, now: Double, screen: (width: Int, height: Int)) -> KeyOutcome {
     if key == .resize { view.forceRedraw = true; return KeyOutcome() }
+    if case .mouse(let m) = key { return handleMouse(m, now: now, screen: screen) }
     guard let a = KeyMap.action(for: key, prompt: view.overlay == .quitPrompt) else { return KeyOutcome() }
     return perform(a, now: now, screen: screen)
   }

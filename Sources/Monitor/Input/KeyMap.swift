@@ -4,6 +4,15 @@ public enum Key: Hashable, Sendable {
   case tab, backTab, enter, escape, backspace
   case up, down, left, right, pageUp, pageDown, home, end
   case resize
+  /// A mouse press or wheel turn at a screen cell.
+  case mouse(MouseEvent)
+}
+
+public struct MouseEvent: Hashable, Sendable {
+  public enum Kind: Hashable, Sendable { case press, wheelUp, wheelDown }
+  public var kind: Kind
+  public var x: Int, y: Int
+  public init(_ kind: Kind, x: Int, y: Int) { self.kind = kind; self.x = x; self.y = y }
 }
 
 /// What a key asks the UI to do.

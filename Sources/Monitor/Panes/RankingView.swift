@@ -34,19 +34,39 @@ enum RankingView {
       PaneFrame.placeholder("no landmarks: rank tracking needs --proxy or --gt", in: inner, into: &buf)
       return
     }
-    // Scatter over details on the left, the table on the right (the table needs ~31 columns).
+    let g = geometry(rect)
+    if let s = g.scatter { buf.withClip(s) { drawScatter(ctx, into: &$0, rect: s) } }
+    if let d = g.details { buf.withClip(d) { drawDetails(ctx, into: &$0, rect: d) } }
+    buf.withClip(g.table) { drawTable(ctx, into: &$0, rect: g.table) }
+  }
+
+  /// Scatter over details on the left, the table on the right (the table needs ~31 columns); the table alone
+  /// when the view is too narrow for both.
+  static func geometry(_ rect: Rect) -> (scatter: Rect?, details: Rect?, table: Rect) {
+    let inner = rect.inset(1)
     let leftW = min(max(inner.width * 2 / 5, 20), inner.width - 32)
-    if leftW < 16 {
-      buf.withClip(inner) { drawTable(ctx, into: &$0, rect: inner) }
-      return
-    }
+    guard leftW >= 16 else { return (nil, nil, inner) }
     let left = Rect(x: inner.x, y: inner.y, width: leftW, height: inner.height)
     let right = Rect(x: left.maxX + 1, y: inner.y, width: inner.maxX - left.maxX - 1, height: inner.height)
-    let detailH = min(7, max(4, inner.height / 2))
-    let (scatter, details) = left.splitBottom(detailH)
-    buf.withClip(scatter) { drawScatter(ctx, into: &$0, rect: scatter) }
-    buf.withClip(details) { drawDetails(ctx, into: &$0, rect: details) }
-    buf.withClip(right) { drawTable(ctx, into: &$0, rect: right) }
+    let (scatter, details) = left.splitBottom(min(7, max(4, inner.height / 2)))
+    return (scatter, details, right)
+  }
+
+  /// First row of the table on screen (the selection is kept visible).
+  static func firstRow(_ m: MonitorModel, _ v: ViewState, visible: Int) -> Int {
+    let rows = m.ranking.rows
+    let sel = selected(m, v)
+    let selPos = rows.firstIndex { $0.index == sel } ?? 0
+    return PaneFrame.clampedOffset(max(0, selPos - visible + 1), count: rows.count, visible: visible)
+  }
+
+  /// The landmark whose table row is at screen row `y` of the view drawn in `rect`, if any.
+  static func landmark(atRow y: Int, x: Int, _ m: MonitorModel, _ v: ViewState, rect: Rect) -> Int? {
+    let table = geometry(rect).table
+    guard table.contains(x: x, y: y), y > table.y else { return nil }
+    let rows = m.ranking.rows
+    let k = firstRow(m, v, visible: max(0, table.height - 1)) + (y - table.y - 1)
+    return rows.indices.contains(k) ? rows[k].index : nil
   }
 
   /// Supernet rank (y, 1 at the top) against GT or prior rank (x, 1 at the left); the diagonal is agreement.
@@ -164,9 +184,7 @@ enum RankingView {
     buf.text(h.head + h.tail, x: rect.x, y: rect.y, maxWidth: rect.width, style: .role(.dim))
     let visible = max(0, rect.height - 1)
     let sel = selected(ctx.model, ctx.view)
-    let selPos = rows.firstIndex { $0.index == sel } ?? 0
-    // Keep the selection on screen.
-    let first = PaneFrame.clampedOffset(max(0, selPos - visible + 1), count: rows.count, visible: visible)
+    let first = firstRow(ctx.model, ctx.view, visible: visible)
     for (k, row) in rows.dropFirst(first).prefix(visible).enumerated() {
       let y = rect.y + 1 + k
       let chosen = row.index == sel
