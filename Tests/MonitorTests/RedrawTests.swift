@@ -80,3 +80,21 @@ final class RedrawTests: XCTestCase {
     XCTAssertLessThan(n, r.width * r.height / 20, "\(n) of \(r.width * r.height) cells changed")
   }
 }
+
+/// Issue 15's smaller gaps.
+final class MonochromeAndSmallLayoutTests: XCTestCase {
+  /// Without colour the loss series differ by glyph, in the chart and in the legend; with colour they do not.
+  func testMonochromeLossSeriesUseDistinctGlyphs() {
+    let ui = Fixture.busyUI(steps: 120)
+    let mono = Fixture.render(ui, width: 120, height: 36, theme: .builtinMono)
+    let r = Layout.compute(width: 120, height: 36).panes[.loss]!
+    var seen = Set<Character>()
+    for y in (r.y + 3)..<(r.maxY - 1) { for x in r.x..<r.maxX { seen.insert(mono[x, y].char) } }
+    // busyUI: largest (+) at loss/2; smallest, random and KD all at loss/4, so KD (*, drawn last) covers x and o;
+    // the rank loss (#) along the bottom.
+    for m: Character in ["+", "*", "#"] { XCTAssertTrue(seen.contains(m), "marker \(m) drawn:\n\(mono.renderText())") }
+    XCTAssertTrue(mono.row(r.y + 1).contains("+ largest"), mono.row(r.y + 1))
+    let colour = Fixture.render(ui, width: 120, height: 36, theme: .fallback)
+    XCTAssertFalse(colour.row(r.y + 1).contains("+ largest"), "colour keeps the coloured bullets")
+  }
+}

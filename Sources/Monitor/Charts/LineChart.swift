@@ -13,8 +13,10 @@ public struct ChartSeries: Sendable {
   public var name: String
   public var points: [ChartPoint]
   public var paint: Paint
-  public init(name: String, points: [ChartPoint], paint: Paint) {
-    self.name = name; self.points = points; self.paint = paint
+  /// Drawn as this glyph, one per column, instead of a dot line: tells series apart without colour.
+  public var marker: Character?
+  public init(name: String, points: [ChartPoint], paint: Paint, marker: Character? = nil) {
+    self.name = name; self.points = points; self.paint = paint; self.marker = marker
   }
 }
 
@@ -133,7 +135,7 @@ public enum LineChart {
                             yRange: ClosedRange<Double>, xRange: ClosedRange<Double>) -> DotCanvas {
     var c = DotCanvas(columns: columns, rows: rows, ascii: ascii)
     guard c.dotWidth > 0, c.dotHeight > 0 else { return c }
-    for s in series {
+    for s in series where s.marker == nil {
       let ys = smoothed(s, o)
       if o.envelope {
         for p in s.points {
@@ -152,6 +154,20 @@ public enum LineChart {
       }
     }
     return c
+  }
+
+  /// A marker series: at each column, its glyph at the row of the last (smoothed) value falling there.
+  static func drawMarkers(_ s: ChartSeries, _ m: Character, _ o: ChartOptions, into buf: inout ScreenBuffer, plot: Rect,
+                          canvas c: DotCanvas, yRange: ClosedRange<Double>, xRange: ClosedRange<Double>) {
+    guard c.dotWidth > 0, c.dotHeight > 0 else { return }
+    let ys = smoothed(s, o)
+    var rowAt = [Int: Int]()
+    for (i, p) in s.points.enumerated() {
+      guard let t = transform(ys[i], logY: o.logY) else { continue }
+      let col = dotColumn(p.x, range: xRange, dotWidth: c.dotWidth) / c.dotsPerColumn
+      rowAt[col] = dotRow(t, range: yRange, dotHeight: c.dotHeight) / c.dotsPerRow
+    }
+    for (col, row) in rowAt { buf.put(m, x: plot.x + col, y: plot.y + row, style: Style(fg: s.paint, bold: true)) }
   }
 
   /// Draws the chart with axes into `rect`.
@@ -191,7 +207,10 @@ public enum LineChart {
     }
     let c = canvas(series, o, columns: plot.width, rows: plot.height, ascii: buf.glyphs.ascii,
                    yRange: yr, xRange: xr)
-    buf.withClip(plot) { c.draw(into: &$0, x: plot.x, y: plot.y) }
+    buf.withClip(plot) { b in
+      c.draw(into: &b, x: plot.x, y: plot.y)
+      for s in series { if let m = s.marker { drawMarkers(s, m, o, into: &b, plot: plot, canvas: c, yRange: yr, xRange: xr) } }
+    }
     // x axis: first and last x, unit in the middle.
     let xy = rect.maxY - 1
     // Merged buckets sit at fractional mean steps; steps read better as whole numbers.
