@@ -98,3 +98,46 @@ final class MonochromeAndSmallLayoutTests: XCTestCase {
     XCTAssertFalse(colour.row(r.y + 1).contains("+ largest"), "colour keeps the coloured bullets")
   }
 }
+extension MonochromeAndSmallLayoutTests {
+  func busy() -> MonitorUI {
+    var ui = Fixture.busyUI(steps: 60)
+    ui.apply(.evaluation(EvaluationRecord(step: 60, epoch: 0, accuracies: [0.5, 0.4, 0.3, 0.2], tauGroundTruth: 0.5,
+                                          tauProxy: 0.3, tauPrevious: 0.9, losses: [1, 2, 3, 4], tauGroundTruthByLoss: 0.35)), now: 0)
+    return ui
+  }
+
+  /// At exactly 60×16 the rank-pair rows keep both comparisons whole, and the τ values are never cut mid-way.
+  func testSixtyBySixteenKeepsPairRowsAndTauValuesWhole() {
+    let buf = Fixture.render(busy(), width: 60, height: 16)
+    let layout = Layout.compute(width: 60, height: 16)
+    let pairs = layout.panes[.pairs]!
+    let rows = (pairs.y + 1..<pairs.maxY - 1).map { buf.row($0) }
+    let pairRow = rows.first { $0.contains("✗") || $0.contains("✓") }
+    XCTAssertNotNil(pairRow, rows.joined(separator: "\n"))
+    XCTAssertTrue(pairRow?.contains("2M>1M 0.60>0.50") ?? false, pairRow ?? "")
+    XCTAssertFalse(pairRow?.contains("…") ?? true, pairRow ?? "")
+    for size in [(60, 16), (80, 24), (100, 30), (120, 36)] {
+      let b = Fixture.render(busy(), width: size.0, height: size.1)
+      let tau = Layout.compute(width: size.0, height: size.1).panes[.tau]!
+      let line = (tau.y..<tau.maxY).map { b.row($0) }.first { $0.contains("GT 0.5") }
+      XCTAssertNotNil(line, "τ values at \(size)")
+      XCTAssertFalse(line?.contains("…") ?? true, "\(size): \(line ?? "")")
+    }
+    let wide = Fixture.render(busy(), width: 160, height: 40).renderText()
+    XCTAssertTrue(wide.contains("GT 0.500  proxy 0.300  prev 0.900  GT-loss 0.350"), "all four when there is room")
+  }
+
+  /// ResNet codes of other stage counts are coloured by their own layout, not the 4-stage one.
+  func testResNetStageCountIsReadOffTheCode() {
+    let three = "1" + "212" + "3" + "4545" + "00" + "45" + "0000" + "4545" + "00"
+    XCTAssertEqual(ArchText.resnetStages(three), 3)
+    let roles = ArchText.resnetRoles(three, stages: ArchText.resnetStages(three))
+    XCTAssertEqual(Array(roles[1...3]), [.depthDigit, .depthDigit, .depthDigit])
+    XCTAssertEqual(roles[4], .widthCode(3), "the stem, not a fourth depth")
+    let competition = "1" + "3452" + "5" + String(repeating: "34", count: 14) + String(repeating: "00", count: 9)
+    XCTAssertEqual(competition.count, 52)
+    XCTAssertEqual(ArchText.resnetStages(competition), 4)
+    XCTAssertEqual(ArchText.spans(three, width: 10).map(\.text).joined(), "21234545454545",
+                   "compact form drops the unused 00 slots of every stage")
+  }
+}
