@@ -5,6 +5,7 @@ import Engine
 import Foundation
 import Search
 import Supernet
+import Synchronization
 import Training
 
 /// Options that define a supernet training run (shared by `train` and tests of the CLI).
@@ -122,7 +123,7 @@ struct Train: ParsableCommand {
         }
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config))
-      if headless { try runHeadless(trainer) } else { try runWithMonitor(trainer, ui: ui, onHangup: onHangup) }
+      if headless { try runHeadless(trainer, onHangup: onHangup) } else { try runWithMonitor(trainer, ui: ui, onHangup: onHangup) }
     }
   }
 }
@@ -143,53 +144,77 @@ enum TerminalCheck {
   }
 }
 
-/// Headless training: progress lines on stderr, signals turn into a save-and-stop command.
-func runHeadless(_ trainer: Trainer) throws {
-  let signals = SignalStop(commands: trainer.commands)
+/// Headless training: progress lines on stderr, SIGINT/SIGTERM turn into a save-and-stop command. A hang-up
+/// (the terminal of `rdnas train … | tee log` or of a shell that ran it in the background went away) stops
+/// the run only with `--on-hangup stop`; otherwise it is logged and the progress lines go to /dev/null.
+func runHeadless(_ trainer: Trainer, onHangup: HangupPolicy) throws {
+  signal(SIGPIPE, SIG_IGN)  // a reader of our output that died (tee) must not kill the run: writes just fail
+  let lastStep = Mutex(0)
+  let signals = SignalStop(commands: trainer.commands, stopOnHangup: onHangup == .stop) {
+    detachStandardStreams()
+    trainer.folder.append(.detached(DetachRecord(step: lastStep.withLock { $0 }, reason: "SIGHUP",
+                                                 time: Date().timeIntervalSince1970)))
+  }
   defer { signals.cancel() }
   trainer.addSink { e in
     switch e {
     case .step(let s):
+      lastStep.withLock { $0 = s.step }
       let total = trainer.stepsPerEpoch * trainer.config.epochs
       var line = String(format: "epoch %d  step %d/%d  loss %.4f  lr %.4f  %.0f img/s", s.epoch + 1, s.step, total,
                         s.loss, s.lr, s.imagesPerSecond)
       if let r = s.rankLoss, let l = s.lambda { line += String(format: "  rank %.4f  λ %.2f", r, l) }
-      FileHandle.standardError.write(Data((line + "\n").utf8))
+      progress(line)
     case .epochEnd(let e):
       var line = String(format: "epoch %d done: mean loss %.4f in %.0f s", e.epoch + 1, e.meanLoss, e.seconds)
       if let s = e.priorSeconds, let n = e.newPriors, n > 0 { line += String(format: "  priors %.1f s (%d new)", s, n) }
       if let r = e.residentMiB, let p = e.peakResidentMiB { line += String(format: "  RSS %.0f MiB (peak %.0f)", r, p) }
-      FileHandle.standardError.write(Data((line + "\n").utf8))
+      progress(line)
     case .evaluation(let ev):
       var line = "eval epoch \(ev.epoch + 1): landmark τ"
       if let g = ev.tauGroundTruth { line += String(format: " vs GT %.3f", g) }
       if let g = ev.tauGroundTruthByLoss { line += String(format: " (by loss %.3f)", g) }
       if let p = ev.tauProxy { line += String(format: "  vs proxy %.3f", p) }
       if let p = ev.tauPrevious { line += String(format: "  vs previous %.3f", p) }
-      FileHandle.standardError.write(Data((line + "\n").utf8))
+      progress(line)
     case .checkpoint(let c):
-      FileHandle.standardError.write(Data("checkpoint (\(c.reason)) \(c.path)\n".utf8))
+      progress("checkpoint (\(c.reason)) \(c.path)")
     case .commandApplied(let c):
-      FileHandle.standardError.write(Data("\(c.detail)\n".utf8))
+      progress(c.detail)
     case .finished(let f):
-      FileHandle.standardError.write(Data(String(format: "%@ after %d steps, %.1f s\n",
-                                                 f.stopped ? "stopped" : "finished", f.step, f.seconds).utf8))
+      progress(String(format: "%@ after %d steps, %.1f s", f.stopped ? "stopped" : "finished", f.step, f.seconds))
     default: break
     }
   }
   try trainer.run()
 }
 
-/// SIGINT/SIGTERM/SIGHUP become "save a checkpoint and stop" at the next step boundary.
+/// One progress line on stderr; a failed write (the terminal hung up, the pipe's reader died) is ignored,
+/// where FileHandle.write would trap.
+func progress(_ line: String) {
+  let text = line + "\n"
+  _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+}
+
+/// SIGINT/SIGTERM (and SIGHUP with `stopOnHangup`) become "save a checkpoint and stop" at the next step
+/// boundary; otherwise SIGHUP runs `onHangup` once and training goes on.
 final class SignalStop: @unchecked Sendable {
   private var sources: [DispatchSourceSignal] = []
   private let queue = DispatchQueue(label: "rdnas.signals")
+  private let hungUp = Atomic<Bool>(false)
 
-  init(commands: CommandQueue) {
+  init(commands: CommandQueue, stopOnHangup: Bool = true, onHangup: @escaping @Sendable () -> Void = {}) {
     for sig in [SIGINT, SIGTERM, SIGHUP] {
       signal(sig, SIG_IGN)
       let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-      s.setEventHandler { commands.send(.stop(save: true)) }
+      if sig == SIGHUP && !stopOnHangup {
+        s.setEventHandler { [self] in
+          let (first, _) = hungUp.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent)
+          if first { onHangup() }
+        }
+      } else {
+        s.setEventHandler { commands.send(.stop(save: true)) }
+      }
       s.resume()
       sources.append(s)
     }
@@ -197,6 +222,7 @@ final class SignalStop: @unchecked Sendable {
 
   func cancel() {
     for s in sources { s.cancel() }
-    for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) }
+    for sig in [SIGINT, SIGTERM] { signal(sig, SIG_DFL) }
+    if !hungUp.load(ordering: .sequentiallyConsistent) { signal(SIGHUP, SIG_DFL) }
   }
 }

@@ -230,6 +230,36 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
   }
 
+  /// Headless too (`nohup rdnas train … &`, `| tee log`): a hang-up is logged and training goes on; SIGTERM
+  /// still saves and stops. With `--on-hangup stop` a hang-up stops it.
+  func testHeadlessHangupContinuesUnlessAskedToStop() throws {
+    for (name, policy) in [("hl", "continue"), ("hs", "stop")] {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/bin/sh")
+      p.arguments = ["-c", try trainCommand(name, extra: "--headless --on-hangup \(policy)").replacingOccurrences(of: "&& ", with: "&& exec ")
+                     + " 2>/dev/null"]
+      try p.run()
+      defer { if p.isRunning { p.terminate() }; p.waitUntilExit() }
+      let metrics = runs + "/\(name)/metrics.jsonl"
+      func log() -> String { (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "" }
+      func steps() -> Int { log().components(separatedBy: "\"type\":\"step\"").count - 1 }
+      XCTAssertTrue(waitUntil(60) { steps() > 0 })
+      kill(p.processIdentifier, SIGHUP)
+      if policy == "stop" {
+        XCTAssertTrue(waitUntil(60) { !p.isRunning }, "stops on SIGHUP")
+        XCTAssertTrue(log().contains("stopping after saving"))
+        continue
+      }
+      XCTAssertTrue(waitUntil(30) { log().contains("\"type\":\"detached\"") })
+      let before = steps()
+      XCTAssertTrue(waitUntil(30) { steps() > before + 2 }, "keeps training")
+      XCTAssertTrue(p.isRunning)
+      p.terminate()
+      XCTAssertTrue(waitUntil(60) { !p.isRunning })
+      XCTAssertTrue(log().contains("stopping after saving"), "SIGTERM still saves")
+    }
+  }
+
   /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
   func pidOfTrainer(_ name: String) -> pid_t? {
     let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
