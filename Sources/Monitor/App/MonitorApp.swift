@@ -69,6 +69,7 @@ public final class MonitorApp {
     var stopSent = false
     var signalShown = false
     var backlog = [TrainerEvent]()
+    var instantEmptyReads = 0
     while true {
       let now = Date().timeIntervalSince1970
       if trap.hungUp {
@@ -110,7 +111,15 @@ public final class MonitorApp {
       // (Poll the event source at the frame rate at least; without a pending frame that is the only wake-up.)
       let wait = backlog.isEmpty ? min(policy.secondsUntilDue(now: Date().timeIntervalSince1970), policy.frameInterval) : 0
       let waitMs = Int32(max(0, wait) * 1000)
+      let asked = Date()
       var key = backend.readKey(timeoutMs: waitMs)
+      // A terminal that went away without a SIGHUP reaching us (it was ignored, or went to another process
+      // group) makes every read fail at once: that must not spin this thread at full speed beside the trainer.
+      if key == nil, waitMs >= 20, Date().timeIntervalSince(asked) < 0.002 { instantEmptyReads += 1 } else { instantEmptyReads = 0 }
+      if instantEmptyReads >= 50, trap.hangupDetaches {
+        backend.abandon()
+        return .hangup
+      }
       while let k = key {
         renderStats.keys += 1
         let outcome = ui.handle(k, now: Date().timeIntervalSince1970, screen: backend.size)

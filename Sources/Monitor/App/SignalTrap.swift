@@ -21,7 +21,8 @@ public final class SignalTrap: @unchecked Sendable {
   /// Set once the handler for the first signal has returned.
   private let handled = Atomic<Bool>(false)
   private let hangup = Atomic<Bool>(false)
-  private let hangupDetaches: Bool
+  /// Whether SIGHUP only marks the terminal as gone (`hungUp`) instead of running the handler.
+  public let hangupDetaches: Bool
 
   public static func name(_ sig: Int32) -> String {
     switch sig {
