@@ -86,6 +86,8 @@ final class RankingTests: XCTestCase {
     XCTAssertTrue(text.contains("params 700k"), text)
     XCTAssertTrue(text.contains("sk|c3 --|c1 sk --"), "its encoding, coloured:\n\(text)")
     XCTAssertTrue(text.contains("|skip_connect~0|+|nor_conv_3x3~0|"), "and in full:\n\(text)")
+    _ = ui.handle(.char("o"), now: 0, screen: (120, 36))
+    XCTAssertTrue(Fixture.render(ui, width: 120, height: 36).renderText().contains("x: prior rank"), "o: against the prior")
     _ = ui.handle(.escape, now: 0, screen: (120, 36))
     XCTAssertFalse(ui.view.ranking)
     XCTAssertTrue(Fixture.render(ui, width: 120, height: 36).renderText().contains("Loss curves"))

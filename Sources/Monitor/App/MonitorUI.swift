@@ -92,7 +92,7 @@ public struct MonitorUI: Sendable {
   }
 
   public mutating func perform(_ a: Action, now: Double, screen: (width: Int, height: Int)) -> KeyOutcome {
-    if view.ranking, view.overlay == .none, performInRanking(a, screen: screen) { return KeyOutcome() }
+    if view.ranking, view.overlay == .none, performInRanking(a, now: now, screen: screen) { return KeyOutcome() }
     switch a {
     case .togglePause:
       guard !model.isOver else { flash("the run is over", .warn, now: now); return KeyOutcome() }
@@ -158,7 +158,7 @@ public struct MonitorUI: Sendable {
 
   /// Keys that mean something else while the ranking view is open: selection moves through the table (in
   /// current-rank order), `o` switches the scatter's x axis, Esc closes. False for keys it leaves alone.
-  mutating func performInRanking(_ a: Action, screen: (width: Int, height: Int)) -> Bool {
+  mutating func performInRanking(_ a: Action, now: Double = 0, screen: (width: Int, height: Int)) -> Bool {
     let rows = model.ranking.rows
     let page = max(1, screen.height - 5)
     func move(_ d: Int) {
@@ -173,7 +173,12 @@ public struct MonitorUI: Sendable {
     case .pageDown: move(page)
     case .scrollTop: move(-rows.count)
     case .scrollBottom: move(rows.count)
-    case .toggleLandmarkOrder: view.rankingVsPrior.toggle()
+    case .toggleLandmarkOrder:
+      if model.ranking.groundTruthRanks == nil {
+        flash("no ground truth (--gt): ranks are compared with the prior", .info, now: now)
+      } else {
+        view.rankingVsPrior.toggle()
+      }
     case .cancel: view.ranking = false
     default: return false
     }
