@@ -7,7 +7,7 @@ import Foundation
 public enum EventCoding {
   /// The `type` of each event, in the order of `TrainerEvent`'s cases.
   public static let types = ["started", "step", "rank_pair", "landmarks", "evaluation", "epoch_end", "checkpoint",
-                             "command", "paused", "finished", "failed"]
+                             "command", "paused", "finished", "failed", "detached"]
 
   /// The `type` key of an event's line.
   public static func type(of e: TrainerEvent) -> String {
@@ -23,6 +23,7 @@ public enum EventCoding {
     case .paused: "paused"
     case .finished: "finished"
     case .failed: "failed"
+    case .detached: "detached"
     }
   }
 
@@ -41,6 +42,7 @@ public enum EventCoding {
     case .paused(let r): payload = encode(r)
     case .finished(let r): payload = encode(r)
     case .failed(let r): payload = encode(r)
+    case .detached(let r): payload = encode(r)
     }
     // `type` first (sorted keys would bury it), then the record's keys in sorted order.
     var s = String(decoding: payload, as: UTF8.self)
@@ -70,6 +72,7 @@ public enum EventCoding {
     case "paused": return d(PauseRecord.self).map { .paused($0) }
     case "finished": return d(FinishRecord.self).map { .finished($0) }
     case "failed": return d(FailureRecord.self).map { .failed($0) }
+    case "detached": return d(DetachRecord.self).map { .detached($0) }
     default: return nil
     }
   }

@@ -19,6 +19,8 @@ public enum TrainerEvent: Sendable, Equatable {
   case paused(PauseRecord)
   case finished(FinishRecord)
   case failed(FailureRecord)
+  /// The terminal of the in-process monitor hung up; training went on headless (re-attach with `rdnas monitor`).
+  case detached(DetachRecord)
 }
 
 /// Version of the metrics.jsonl shape, written on every `started` line. 1: rdnas 0.1.0 (Swift-synthesised
@@ -119,11 +121,16 @@ public struct LandmarkSet: Codable, Sendable, Equatable {
   public var groundTruth: [Double]?   // accuracy per landmark when --gt was given
   public var prior: [Double]          // guiding proxy value per landmark
   public var proxy: String
-  public init(archs: [String], groundTruth: [Double]?, prior: [Double], proxy: String) {
+  /// FLOPs and parameter count per landmark (optional: older logs lack them), for the monitor's ranking view.
+  public var flops: [Double]?
+  public var params: [Int]?
+  public init(archs: [String], groundTruth: [Double]?, prior: [Double], proxy: String, flops: [Double]? = nil,
+              params: [Int]? = nil) {
     self.archs = archs; self.groundTruth = groundTruth; self.prior = prior; self.proxy = proxy
+    self.flops = flops; self.params = params
   }
   enum CodingKeys: String, CodingKey {
-    case archs, prior, proxy, groundTruth = "ground_truth"
+    case archs, prior, proxy, flops, params, groundTruth = "ground_truth"
   }
 }
 
@@ -222,6 +229,14 @@ public struct FinishRecord: Codable, Sendable, Equatable {
   public var seconds: Double
   public var stopped: Bool            // true when stopped by a command or signal before the last epoch
   public init(step: Int, seconds: Double, stopped: Bool) { self.step = step; self.seconds = seconds; self.stopped = stopped }
+}
+
+public struct DetachRecord: Codable, Sendable, Equatable {
+  public var step: Int                // the last step the monitor had seen
+  public var reason: String           // e.g. "SIGHUP"
+  public var time: Double             // seconds since 1970 (JSON: time_unix)
+  public init(step: Int, reason: String, time: Double) { self.step = step; self.reason = reason; self.time = time }
+  enum CodingKeys: String, CodingKey { case step, reason, time = "time_unix" }
 }
 
 public struct FailureRecord: Codable, Sendable, Equatable {

@@ -10,8 +10,11 @@ struct UIFlags: ParsableArguments {
   @Option(help: "Theme name (themes/<name>.toml): default, light, mono, solarized, high-contrast.") var theme: String?
   @Flag(help: "Monochrome UI (also when NO_COLOR is set).") var noColor = false
   @Flag(help: "Plain ASCII glyphs instead of Unicode blocks and braille.") var ascii = false
+  @Flag(help: "No mouse reporting (keeps the terminal's own text selection).") var noMouse = false
+  @Option(help: "Most screen updates per second for new training data (keys always redraw at once; lists refresh every 3 s while data streams).") var fps = 2.0
 
   func loadTheme() throws -> Theme {
+    guard fps > 0, fps.isFinite else { throw RDNASError.badInput("--fps must be positive, not \(fps)") }
     let exe = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
     return try ThemeLoader.resolve(name: theme, noColor: noColor,
                                    searchPath: ThemeLoader.defaultSearchPath(executable: exe))
@@ -19,13 +22,21 @@ struct UIFlags: ParsableArguments {
 }
 
 /// `rdnas train` with the monitor: the trainer runs on a background queue and feeds the UI's event queue;
-/// keys become trainer commands; a signal saves a checkpoint before the process exits.
-func runWithMonitor(_ trainer: Trainer, ui: UIFlags) throws {
+/// keys become trainer commands; SIGINT/SIGTERM save a checkpoint before the process exits. A hang-up (the
+/// terminal or SSH connection went away) with `.continue` lets go of the terminal and trains on headless: events
+/// still go to the run folder and the control file is still read, so `rdnas monitor` can re-attach.
+func runWithMonitor(_ trainer: Trainer, ui: UIFlags, onHangup: HangupPolicy) throws {
   let theme = try ui.loadTheme()
   let queue = EventQueue()
   trainer.addSink { queue.push($0) }
   let done = DispatchGroup()
   let failure = FailureBox()
+  // Trap signals before the trainer starts and keep the trap after the UI ends (no window without it).
+  let trap = SignalTrap(hangupDetaches: onHangup == .continue) { _ in
+    trainer.commands.send(.stop(save: true))
+    _ = done.wait(timeout: .now() + 300)
+  }
+  defer { trap.cancel() }
   done.enter()
   DispatchQueue(label: "rdnas.trainer", qos: .userInitiated).async {
     do { try trainer.run() } catch { failure.set(error) }
@@ -33,13 +44,11 @@ func runWithMonitor(_ trainer: Trainer, ui: UIFlags) throws {
   }
   var options = UIOptions(ascii: ui.ascii, quitBehaviour: .stopTrainer)
   options.quitGrace = 120
-  let app = MonitorApp(theme: theme, options: options)
+  options.mouse = !ui.noMouse
+  let app = MonitorApp(theme: theme, options: options, framesPerSecond: ui.fps)
   let exit: MonitorExit
   do {
-    exit = try app.run(source: queue, onCommand: { trainer.commands.send($0) }, onSignal: { _ in
-      trainer.commands.send(.stop(save: true))
-      _ = done.wait(timeout: .now() + 300)
-    })
+    exit = try app.run(source: queue, onCommand: { trainer.commands.send($0) }, signals: trap)
   } catch {
     // The terminal could not be opened: stop the trainer we already started, then report.
     trainer.commands.send(.stop(save: false))
@@ -48,7 +57,8 @@ func runWithMonitor(_ trainer: Trainer, ui: UIFlags) throws {
   }
   if ProcessInfo.processInfo.environment["RDNAS_MONITOR_STATS"] != nil {
     let st = app.renderStats
-    FileHandle.standardError.write(Data("monitor: \(st.frames) frames, \(String(format: "%.3f", st.seconds)) s drawing, \(st.keys) keys\n".utf8))
+    let cells = app.changedCells.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    FileHandle.standardError.write(Data("monitor: \(st.frames) frames, \(String(format: "%.3f", st.seconds)) s drawing, \(st.keys) keys; changed cells: \(cells)\n".utf8))
   }
   switch exit {
   case .signal(let name):
@@ -57,8 +67,23 @@ func runWithMonitor(_ trainer: Trainer, ui: UIFlags) throws {
     if !stopSent { trainer.commands.send(.stop(save: true)) }
     done.wait()
     print("run \(trainer.config.name): \(trainer.state.step) steps; checkpoint \(trainer.folder.lastCheckpointPath)")
+  case .hangup:
+    // Like nohup: nothing may write to the dead terminal (or block on it) from here on.
+    detachStandardStreams()
+    trainer.folder.append(.detached(DetachRecord(step: app.ui.model.step, reason: "SIGHUP",
+                                                 time: Date().timeIntervalSince1970)))
+    done.wait()  // SIGINT/SIGTERM still reach the trap: save and stop
   }
   if let e = failure.get() { throw e }
+}
+
+/// Points standard input, output and error at /dev/null (after a hang-up the terminal is gone).
+func detachStandardStreams() {
+  fflush(nil)
+  let null = open("/dev/null", O_RDWR)
+  guard null >= 0 else { return }
+  for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] { dup2(null, fd) }
+  if null > STDERR_FILENO { close(null) }
 }
 
 final class FailureBox: @unchecked Sendable {
@@ -88,10 +113,14 @@ struct MonitorRun: ParsableCommand {
       let tailer = FileTailer(runFolder: runFolder)
       let timer = tailer.follow(into: queue)
       defer { _ = timer }
-      let app = MonitorApp(theme: theme, options: UIOptions(ascii: ui.ascii, quitBehaviour: .detach))
+      var options = UIOptions(ascii: ui.ascii, quitBehaviour: .detach)
+      options.mouse = !ui.noMouse
+      let app = MonitorApp(theme: theme, options: options, framesPerSecond: ui.fps)
       let folder = runFolder
-      _ = try app.run(source: queue, onCommand: { c in try? ControlChannel.send(c, runFolder: folder) },
-                      onSignal: { _ in })
+      // A hang-up just ends this viewer (quietly: its terminal is gone); the trainer is another process.
+      let trap = SignalTrap(hangupDetaches: true) { _ in }
+      defer { trap.cancel() }
+      _ = try app.run(source: queue, onCommand: { c in try? ControlChannel.send(c, runFolder: folder) }, signals: trap)
     }
   }
 }

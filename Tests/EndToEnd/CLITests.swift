@@ -79,12 +79,28 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(out.contains("'epochs'") || out.contains("missing key"), out)
   }
 
+  /// `rdnas train … | tee log`, nohup and batch jobs: no terminal on standard output means headless training,
+  /// said once on stderr; only an explicit `--monitor` insists on a terminal.
+  func testTrainWithOutputPipedRunsHeadless() throws {
+    var (s, out) = try runRDNAS(["train", "--name", "piped", "--runs-dir", dir, "--strategy", "spos", "--paths", "1"] + tiny)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("standard output is not a terminal: training headless"), out)
+    XCTAssertTrue(out.contains("finished after 10 steps"), out)
+    let log = try String(contentsOfFile: dir + "/piped/metrics.jsonl", encoding: .utf8)
+    XCTAssertTrue(log.contains("\"type\":\"finished\""), log)
+    (s, out) = try runRDNAS(["train", "--monitor", "--name", "insist", "--runs-dir", dir] + tiny)
+    XCTAssertEqual(s, 2, out)
+    XCTAssertTrue(out.contains("rdnas: error: no usable terminal (standard output is not a terminal); use --headless"), out)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/insist/metrics.jsonl"), "fails before any work")
+  }
+
   func testBadInputGivesOneLineErrorsAndExitCode2() throws {
     let cases: [[String]] = [
       ["eval", "--run", dir + "/missing", "--archs", "x.json", "--out", dir + "/o.json"],
       ["rank", dir + "/nothing.json", dir + "/nothing2.json"],
       ["train", "--headless", "--space", "nope", "--runs-dir", dir],
       ["train", "--headless", "--proxy", "flops", "--lambda-schedule", "sometimes", "--runs-dir", dir],
+      ["train", "--headless", "--monitor", "--runs-dir", dir],
       ["proxy", "--proxies", "magic", "--all", "--space", "nb201", "--out", dir + "/p.csv"],
       ["train", "--headless", "--checkpoint-every", "sometimes", "--runs-dir", dir],
       ["train", "--headless", "--keep-checkpoints", "0", "--runs-dir", dir],

@@ -11,14 +11,14 @@ final class HelpTests: XCTestCase {
     let data = ["--dataset", "--data", "--validation-size", "--train-limit"]
     let optimizer = ["--epochs", "--batch-size", "--lr", "--warmup", "--schedule", "--weight-decay", "--momentum",
                      "--no-nesterov"]
-    let ui = ["--theme", "--no-color", "--ascii"]
+    let ui = ["--theme", "--no-color", "--ascii", "--no-mouse", "--fps"]
     return [
       "train": Set(space + compute + data + optimizer + ui + [
         "--name", "--runs-dir", "--log-every", "--checkpoint-every", "--keep-checkpoints", "--resume", "--headless",
         "--activation", "--strategy", "--paths", "--distillation", "--clip-norm", "--init-from", "--seed",
         "--proxy", "--pairs", "--lambda-schedule", "--lambda-max", "--margin", "--symmetric", "--min-distance",
         "--weighted-distance", "--gt", "--gt-column", "--landmarks", "--eval-every", "--eval-every-steps",
-        "--eval-images", "--ranks"]),
+        "--eval-images", "--ranks", "--monitor", "--on-hangup"]),
       "monitor": Set(ui),
       "eval": Set(compute + ["--run", "--checkpoint", "--archs", "--out", "--shard", "--bn-recalibrate", "--images",
                              "--batch-size", "--nb201-index"]),

@@ -84,8 +84,9 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
   }
 
-  func testSIGHUPSavesACheckpointThatResumes() throws {
-    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup")))
+  /// `--on-hangup stop`: the old behaviour, a hang-up saves a checkpoint and stops.
+  func testHangupStopSavesACheckpointThatResumes() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("hup", extra: "--on-hangup stop")))
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
     tmux.close()  // the terminal goes away: the process gets SIGHUP
     let ckpt = runs + "/hup/checkpoints/last.safetensors", metrics = runs + "/hup/metrics.jsonl"
@@ -123,10 +124,193 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertEqual(firstResumed, saved + 1)
   }
 
+  /// The default: the terminal goes away (tmux server killed, as a dropped SSH session) and training goes on
+  /// headless; `rdnas monitor` re-attaches and pauses it; SIGTERM still saves and stops.
+  func testHangupKeepsTrainingAndMonitorReattaches() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("drop")))
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    let pid = try XCTUnwrap(pidOfTrainer("drop"))
+    tmux.close()
+    let metrics = runs + "/drop/metrics.jsonl"
+    func steps() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"step\"").count - 1 }
+    XCTAssertTrue(waitUntil(30) { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"type\":\"detached\"") },
+                  "the hang-up is in the run's events")
+    let before = steps()
+    XCTAssertTrue(waitUntil(30) { steps() > before + 5 }, "the trainer keeps appending steps after the hang-up")
+    XCTAssertFalse(((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"type\":\"finished\""))
+    XCTAssertEqual(kill(pid, 0), 0, "still running")
+    let viewer = try XCTUnwrap(TmuxSession(width: 100, height: 30,
+                                           command: "cd \(repositoryRoot) && \(try rdnasBinary()) monitor \(runs)/drop"))
+    defer { viewer.close() }
+    XCTAssertTrue(viewer.waitFor { $0.contains("Loss curves") && $0.contains("RUNNING") }, viewer.screen())
+    viewer.keys("p")
+    XCTAssertTrue(waitUntil(30) { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"paused\":true") },
+                  "the detached trainer still reads the control file; screen:\n\(viewer.screen())")
+    XCTAssertTrue(viewer.waitFor(10) { $0.contains("PAUSED") }, viewer.screen())
+    kill(pid, SIGTERM)
+    XCTAssertTrue(waitUntil(60) { kill(pid, 0) != 0 }, "SIGTERM stops the detached trainer")
+    let log = try String(contentsOfFile: metrics, encoding: .utf8)
+    XCTAssertTrue(log.contains("stopping after saving"), "SIGTERM saved a checkpoint")
+    XCTAssertNoThrow(try Checkpoint.load(path: runs + "/drop/checkpoints/last.safetensors"))
+  }
+
+  /// SIGHUP while the terminal stays (a `kill -HUP`): the run finishes by itself and exits 0; the terminal
+  /// received nothing after the hang-up (the UI's last frame is still on it, not a restored screen).
+  func testHangupRunFinishesHeadless() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30,
+                                         command: try trainCommand("hupk").replacingOccurrences(of: "--epochs 5000", with: "--epochs 12")))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    let pid = try XCTUnwrap(pidOfTrainer("hupk"))
+    let metrics = runs + "/hupk/metrics.jsonl"
+    XCTAssertTrue(waitUntil(30) { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains("\"type\":\"step\"") })
+    kill(pid, SIGHUP)
+    // The shell's echo lands wherever the UI left the cursor, possibly wrapped.
+    XCTAssertTrue(tmux.waitFor(120) { $0.replacingOccurrences(of: "\n", with: "").contains("EXIT=0") }, tmux.screen())
+    XCTAssertTrue(tmux.screen().contains("RUNNING"), "nothing was written after the hang-up:\n\(tmux.screen())")
+    let log = try String(contentsOfFile: runs + "/hupk/metrics.jsonl", encoding: .utf8)
+    XCTAssertTrue(log.contains("\"type\":\"detached\""), log)
+    XCTAssertTrue(log.contains("\"stopped\":false"), "finished on its own")
+  }
+
+  /// Issue 15's bandwidth target: in steady state at 120×36 while training, the monitor writes ≤ 4 KB/s to its
+  /// terminal (bytes seen by `tmux pipe-pane` over 20 s), yet it keeps showing new steps.
+  func testSteadyStateBandwidthAt120x36() throws {
+    let cmd = try trainCommand("bw").replacingOccurrences(of: "--train-limit 640 ", with: "--train-limit 6400 ")
+    let tmux = try XCTUnwrap(TmuxSession(width: 120, height: 36, command: cmd, environment: ["TERM": "xterm-256color"]))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
+    Thread.sleep(forTimeInterval: 10)  // first paint, first steps
+    let metrics = runs + "/bw/metrics.jsonl"
+    func steps() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"step\"").count - 1 }
+    let out = runs + "/pane.bin", seconds = 20.0
+    let before = steps()
+    tmux.pipe(to: out)
+    Thread.sleep(forTimeInterval: seconds)
+    tmux.stopPipe()
+    let trained = steps() - before
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? nil
+    let perSecond = Double(bytes ?? 0) / seconds
+    print("monitor bandwidth: \(bytes ?? 0) bytes in \(seconds) s = \(Int(perSecond)) B/s while \(trained) steps were logged")
+    XCTAssertGreaterThan(trained, 20, "the run was training during the measurement")
+    XCTAssertGreaterThan(bytes ?? 0, 500, "the screen kept updating")
+    XCTAssertLessThanOrEqual(perSecond, 4096)
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
+  /// Issue 15 (c): after evaluations the ranking view (r) shows the landmarks' ranks, and selecting one shows its
+  /// encoding. With RDNAS_CAPTURE_DIR set, the screen is also saved there (bench/results/monitor-ranking-view.*).
+  func testRankingViewShowsRanksAndSelectedEncoding() throws {
+    var extra = ""
+    let gt = repositoryRoot + "/../shared/data/nasbench201/nb201_test_acc_200ep.csv"
+    if FileManager.default.fileExists(atPath: gt) { extra = "--gt \(gt) --gt-column cifar10" }
+    let cmd = try trainCommand("rank", extra: extra).replacingOccurrences(of: "--landmarks 6", with: "--landmarks 12")
+    let tmux = try XCTUnwrap(TmuxSession(width: 120, height: 36, command: cmd, environment: ["TERM": "xterm-256color"]))
+    defer { tmux.close() }
+    let metrics = runs + "/rank/metrics.jsonl"
+    func evaluations() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"evaluation\"").count - 1 }
+    XCTAssertTrue(waitUntil(120) { evaluations() >= 2 }, tmux.screen())
+    tmux.keys("r")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Ranking") && $0.contains("supernet rank") }, tmux.screen())
+    let s = tmux.screen()
+    XCTAssertFalse(s.contains("Loss curves"), s)
+    // Twelve ranked rows: "#<landmark>" with its accuracy.
+    let rows = s.split(separator: "\n").filter { $0.range(of: #"#\d+ +0\.\d{3}"#, options: .regularExpression) != nil }
+    XCTAssertGreaterThanOrEqual(rows.count, 12, s)
+    tmux.keys("j"); tmux.keys("j")
+    // The details of the selected (third) landmark: its full NB201 encoding.
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("~0|+|") }, tmux.screen())
+    if let dir = ProcessInfo.processInfo.environment["RDNAS_CAPTURE_DIR"] {
+      try tmux.screen().write(toFile: dir + "/monitor-ranking-view.txt", atomically: true, encoding: .utf8)
+      try tmux.screen(colour: true).write(toFile: dir + "/monitor-ranking-view.ansi", atomically: true, encoding: .utf8)
+    }
+    tmux.keys("r")
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Loss curves") }, tmux.screen())
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
+  /// Issue 15 (d): the mouse in a real terminal (SGR mouse reports typed into the pane): a press on a pane's
+  /// title maximises it, again restores, the wheel scrolls the list under the pointer.
+  func testMouseMaximisesAndScrolls() throws {
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("mouse"),
+                                         environment: ["TERM": "xterm-256color"]))
+    defer { tmux.close() }
+    XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("paths") }, tmux.screen())
+    let layout = ["Loss curves", "Sampled subnets", "Rank-loss pairs", "Landmarks", "Rank correlation"]
+    func press(_ x: Int, _ y: Int, button: Int = 0) {  // 1-based cell, as the terminal reports it
+      let release = button == 0 ? "\u{1B}[<\(button);\(x);\(y)m" : ""  // wheel turns have no release
+      TmuxSession.run(["-L", tmux.socket, "send-keys", "-t", tmux.name, "-l", "\u{1B}[<\(button);\(x);\(y)M" + release])
+    }
+    // 100×30: the Rank correlation pane's title is the top row of the right column (x ≥ 61).
+    press(75, 1)
+    XCTAssertTrue(tmux.waitFor(10) { s in s.contains("Rank correlation") && layout.filter { s.contains($0) }.count == 1 },
+                  tmux.screen())
+    press(75, 1)
+    XCTAssertTrue(tmux.waitFor(10) { s in layout.allSatisfy { s.contains($0) } }, tmux.screen())
+    // Wheel down twice over the Sampled subnets list (left column, lower half): its rows move by 6.
+    press(10, 25, button: 65); press(10, 25, button: 65)
+    XCTAssertTrue(tmux.waitFor(10) { $0.contains("7–") }, tmux.screen())
+    tmux.keys("q"); tmux.keys("n")
+    XCTAssertTrue(tmux.waitFor(60) { $0.contains("EXIT=") }, tmux.screen())
+  }
+
+  /// Headless too (`nohup rdnas train … &`, `| tee log`): a hang-up is logged and training goes on; SIGTERM
+  /// still saves and stops. With `--on-hangup stop` a hang-up stops it.
+  func testHeadlessHangupContinuesUnlessAskedToStop() throws {
+    for (name, policy) in [("hl", "continue"), ("hs", "stop")] {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/bin/sh")
+      p.arguments = ["-c", try trainCommand(name, extra: "--headless --on-hangup \(policy)").replacingOccurrences(of: "&& ", with: "&& exec ")
+                     + " 2>/dev/null"]
+      try p.run()
+      defer { if p.isRunning { p.terminate() }; p.waitUntilExit() }
+      let metrics = runs + "/\(name)/metrics.jsonl"
+      func log() -> String { (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "" }
+      func steps() -> Int { log().components(separatedBy: "\"type\":\"step\"").count - 1 }
+      XCTAssertTrue(waitUntil(60) { steps() > 0 })
+      kill(p.processIdentifier, SIGHUP)
+      if policy == "stop" {
+        XCTAssertTrue(waitUntil(60) { !p.isRunning }, "stops on SIGHUP")
+        XCTAssertTrue(log().contains("stopping after saving"))
+        continue
+      }
+      XCTAssertTrue(waitUntil(30) { log().contains("\"type\":\"detached\"") })
+      let before = steps()
+      XCTAssertTrue(waitUntil(30) { steps() > before + 2 }, "keeps training")
+      XCTAssertTrue(p.isRunning)
+      p.terminate()
+      XCTAssertTrue(waitUntil(60) { !p.isRunning })
+      XCTAssertTrue(log().contains("stopping after saving"), "SIGTERM still saves")
+    }
+  }
+
+  /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
+  func pidOfTrainer(_ name: String) -> pid_t? {
+    let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    for p in procs {
+      guard let pid = pid_t(p), let raw = FileManager.default.contents(atPath: "/proc/\(p)/cmdline") else { continue }
+      let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+      guard args.first.map({ $0.hasSuffix("/rdnas") }) == true, args.contains("train") else { continue }
+      if let i = args.firstIndex(of: "--name"), i + 1 < args.count, args[i + 1] == name, args.contains(runs) { return pid }
+    }
+    return nil
+  }
+
+  func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
+    let end = Date().addingTimeInterval(timeout)
+    while Date() < end {
+      if condition() { return true }
+      Thread.sleep(forTimeInterval: 0.25)
+    }
+    return condition()
+  }
+
   func testBadTerminalAndThemeGiveClearErrors() throws {
     var env = ProcessInfo.processInfo.environment
     env["TERM"] = nil
-    let (status, out) = try runRDNAS(["train", "--name", "x", "--runs-dir", runs], environment: env)
+    let (status, out) = try runRDNAS(["train", "--monitor", "--name", "x", "--runs-dir", runs], environment: env)
     XCTAssertEqual(status, 2)
     XCTAssertTrue(out.contains("--headless"), out)
     let tmux = try XCTUnwrap(TmuxSession(width: 80, height: 24, command: try trainCommand("theme", extra: "--theme nosuch")))

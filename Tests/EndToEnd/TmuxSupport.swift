@@ -53,6 +53,11 @@ final class TmuxSession {
     return false
   }
 
+  /// Copies everything the program writes to the pane into `file` (`tmux pipe-pane`) until `stopPipe`.
+  func pipe(to file: String) { TmuxSession.run(["-L", socket, "pipe-pane", "-t", name, "-o", "cat > '\(file)'"]) }
+
+  func stopPipe() { TmuxSession.run(["-L", socket, "pipe-pane", "-t", name]) }
+
   func close() { TmuxSession.run(["-L", socket, "kill-server"]) }
 }
 

@@ -50,6 +50,7 @@ final class KeyMapTests: XCTestCase {
       XCTAssertTrue(text.contains(b.description), "missing \(b.description)")
     }
     for b in KeyMap.promptBindings { XCTAssertTrue(text.contains(b.label), "prompt key \(b.label)") }
+    XCTAssertTrue(text.contains("wheel: scroll"), "the mouse line\n\(text)")
     XCTAssertFalse(text.contains("enlarge the terminal"))
     _ = ui.handle(.escape, now: 0, screen: (80, 24))
     XCTAssertEqual(ui.view.overlay, .none)

@@ -103,4 +103,17 @@ final class ReducerTests: XCTestCase {
     XCTAssertEqual(m.failure?.message, "loss is NaN")
     XCTAssertEqual(m.eventCount, 7)
   }
+
+  /// A hang-up recorded in metrics.jsonl survives the JSON round trip and reaches the model of a re-attached monitor.
+  func testDetachedEventRoundTripsAndIsShown() throws {
+    let e = TrainerEvent.detached(DetachRecord(step: 42, reason: "SIGHUP", time: 1000))
+    let line = EventCoding.line(e)
+    XCTAssertTrue(line.hasPrefix("{\"type\":\"detached\""), line)
+    XCTAssertEqual(EventCoding.decode(Substring(line)), e)
+    var ui = MonitorUI()
+    ui.apply(e, now: 0)
+    XCTAssertEqual(ui.model.lastDetach?.step, 42)
+    XCTAssertTrue(ui.view.flash?.text.contains("training went on headless") ?? false)
+    XCTAssertFalse(ui.model.isOver, "a detached run is still running")
+  }
 }

@@ -14,6 +14,8 @@ public final class CursesBackend {
   public let unicode: Bool
 
   private var screen: OpaquePointer?
+  /// The stream curses writes to (a duplicate of standard output).
+  private var output: UnsafeMutablePointer<FILE>?
   private var previous: ScreenBuffer?
   private var pairs: [PairKey: Int16] = [:]
   private var nextPair: Int16 = 1
@@ -27,7 +29,7 @@ public final class CursesBackend {
   private struct PairKey: Hashable { var fg: Int, bg: Int }
 
   /// Sets up the terminal. Throws when there is none usable (no TERM, unknown TERM, output not a tty).
-  public init(monochrome: Bool) throws {
+  public init(monochrome: Bool, mouse: Bool = true) throws {
     setlocale(LC_ALL, "")
     if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
     unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
@@ -42,6 +44,7 @@ public final class CursesBackend {
       throw RDNASError.failure(advice)
     }
     screen = scr
+    output = out
     set_term(scr)
     let win = rd_stdscr()
     cbreak()
@@ -57,6 +60,11 @@ public final class CursesBackend {
       colors = Int(rd_colors())
     }
     maxPairs = min(Int(rd_color_pairs()), Int(Int16.max))
+    if mouse {
+      // Presses arrive at once (no click detection delay); the terminal then keeps text selection for Shift.
+      mousemask(rd_mouse_mask(), nil)
+      mouseinterval(0)
+    }
     wrefresh(win)  // the first refresh, so later wgetch calls do not blank the screen
   }
 
@@ -73,6 +81,15 @@ public final class CursesBackend {
     let c = wgetch(win)
     guard c != -1 else { return nil }
     if c == KEY_RESIZE { previous = nil }
+    if c == KEY_MOUSE {
+      var x: Int32 = 0, y: Int32 = 0
+      switch rd_mouse_next(&x, &y) {
+      case 1: return .mouse(MouseEvent(.press, x: Int(x), y: Int(y)))
+      case 2: return .mouse(MouseEvent(.wheelUp, x: Int(x), y: Int(y)))
+      case 3: return .mouse(MouseEvent(.wheelDown, x: Int(x), y: Int(y)))
+      default: return readKey(timeoutMs: 0)  // a release or motion: nothing to do
+      }
+    }
     return CursesBackend.translate(c)
   }
 
@@ -155,6 +172,18 @@ public final class CursesBackend {
     }
     styleCache[s] = (a, pair)
     return (a, pair)
+  }
+
+  /// Lets go of a terminal that hung up, without writing to it: curses' output is pointed at /dev/null first,
+  /// so the reset sequences of `endwin` (and any buffered frame) go nowhere instead of to a dead pty, or to a
+  /// pty the kernel has since given to someone else.
+  public func abandon() {
+    guard !restored.load(ordering: .relaxed) else { return }
+    if let out = output {
+      let null = open("/dev/null", O_WRONLY)
+      if null >= 0 { dup2(null, fileno(out)); close(null) }
+    }
+    restore()
   }
 
   /// Gives the terminal back (cursor, echo, normal screen). Safe to call more than once.

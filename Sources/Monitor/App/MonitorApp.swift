@@ -7,24 +7,37 @@ public enum MonitorExit: Equatable, Sendable {
   case quit(stopSent: Bool)
   /// SIGINT/SIGTERM/SIGHUP arrived; `onSignal` has already run.
   case signal(String)
+  /// The terminal hung up (SIGHUP with a trap that `hangupDetaches`): curses was shut down without writing to
+  /// the dead terminal, and the event source is still running.
+  case hangup
 }
 
-/// The live monitor: a ~10 fps loop on the calling (main) thread that polls keys, drains events from a
-/// non-blocking source, renders into an off-screen buffer and flushes the changed cells through curses.
+/// The live monitor: a loop on the calling (main) thread that polls keys, drains events from a non-blocking
+/// source, renders into an off-screen buffer when `RedrawPolicy` says a frame is due (a key: at once; new
+/// data: at most `framesPerSecond`) and flushes only the changed cells through curses.
 public final class MonitorApp {
   public let theme: Theme
   public var options: UIOptions
-  public var framesPerSecond: Double
+  /// When frames are drawn (data-driven frame cap, list-pane refresh, heartbeat).
+  public var redraw: RedrawPolicy
+  public var framesPerSecond: Double {
+    get { redraw.framesPerSecond }
+    set { redraw.framesPerSecond = max(0.1, newValue) }
+  }
   /// Events applied per frame at most (the rest wait for the next frame).
   public var maxEventsPerFrame = 20_000
   /// The UI state, readable after `run` returns (e.g. to print a summary).
   public private(set) var ui: MonitorUI
   /// Frames drawn and the time spent drawing them (for profiling the UI's own cost).
   public private(set) var renderStats = (frames: 0, seconds: 0.0, keys: 0)
+  /// Cells that changed from one shown frame to the next, per screen region ("status", pane titles): where the
+  /// bytes sent to the terminal go.
+  public private(set) var changedCells: [String: Int] = [:]
 
-  public init(theme: Theme, options: UIOptions = UIOptions(), framesPerSecond: Double = 10,
+  public init(theme: Theme, options: UIOptions = UIOptions(), framesPerSecond: Double = 2,
               model: MonitorModel = MonitorModel()) {
-    self.theme = theme; self.options = options; self.framesPerSecond = framesPerSecond
+    self.theme = theme; self.options = options
+    redraw = RedrawPolicy(framesPerSecond: framesPerSecond)
     ui = MonitorUI(model: model, options: options)
   }
 
@@ -39,18 +52,30 @@ public final class MonitorApp {
                   onSignal: @escaping @Sendable (String) -> Void) throws -> MonitorExit {
     let trap = SignalTrap(handler: onSignal)  // before curses, so curses leaves these signals alone
     defer { trap.cancel() }
-    let backend = try CursesBackend(monochrome: theme.monochrome)
+    return try run(source: source, onCommand: onCommand, signals: trap)
+  }
+
+  /// As above, with a signal trap the caller owns (create it before calling, cancel it when done): it outlives
+  /// the UI, so after a `.hangup` SIGINT/SIGTERM still reach its handler without a gap.
+  public func run(source: EventSource, onCommand: @escaping (TrainerCommand) -> Void,
+                  signals trap: SignalTrap) throws -> MonitorExit {
+    let backend = try CursesBackend(monochrome: theme.monochrome, mouse: options.mouse)
     defer { backend.restore() }
     ui.options = options
     if !backend.unicode { ui.options.ascii = true }
-    let frame = 1.0 / max(1, framesPerSecond)
+    var policy = redraw
     var buffer = ScreenBuffer(width: 0, height: 0)
+    var shown = ScreenBuffer(width: 0, height: 0)
     var stopSent = false
-    var nextFrame = 0.0
     var signalShown = false
     var backlog = [TrainerEvent]()
+    var instantEmptyReads = 0
     while true {
       let now = Date().timeIntervalSince1970
+      if trap.hungUp {
+        backend.abandon()
+        return .hangup
+      }
       if let name = trap.handledSignal {
         backend.restore()
         return .signal(name)
@@ -58,28 +83,43 @@ public final class MonitorApp {
       if !signalShown, let name = trap.receivedSignal {
         ui.flash("\(name) received: saving and stopping…", .warn, now: now, seconds: 3600)
         signalShown = true
+        policy.noteInput()
       }
       // A long replay arrives in one go; apply it over several frames so keys stay responsive.
       backlog += source.drain()
       let n = min(backlog.count, maxEventsPerFrame)
       for e in backlog[..<n] { ui.apply(e, now: now) }
       backlog.removeFirst(n)
+      if n > 0 { policy.noteData() }
       ui.tick(now: now)
       if ui.shouldExit(now: now) { return .quit(stopSent: stopSent) }
       let (w, h) = backend.size
-      if now >= nextFrame || buffer.width != w || buffer.height != h || ui.view.forceRedraw {
+      if buffer.width != w || buffer.height != h || ui.view.forceRedraw { policy.noteInput() }
+      if let frame = policy.frame(now: now) {
         if buffer.width != w || buffer.height != h { buffer = ScreenBuffer(width: w, height: h) }
         let r0 = Date()
         ui.render(into: &buffer, theme: theme, now: now)
+        if frame.holdLists, !ui.view.forceRedraw { ui.holdListPanes(in: &buffer, shown: shown) }
+        if shown.width == w, shown.height == h { countChanges(buffer, from: shown) }
         backend.present(buffer, theme: theme, force: ui.view.forceRedraw)
+        shown = buffer
         renderStats.frames += 1
         renderStats.seconds += Date().timeIntervalSince(r0)
         ui.view.forceRedraw = false
-        nextFrame = now + frame
       }
       // Wait for a key at most until the next frame is due; handle every key that is already queued.
-      let waitMs = Int32(max(0, min(frame, nextFrame - Date().timeIntervalSince1970)) * 1000)
+      // (Poll the event source at the frame rate at least; without a pending frame that is the only wake-up.)
+      let wait = backlog.isEmpty ? min(policy.secondsUntilDue(now: Date().timeIntervalSince1970), policy.frameInterval) : 0
+      let waitMs = Int32(max(0, wait) * 1000)
+      let asked = Date()
       var key = backend.readKey(timeoutMs: waitMs)
+      // A terminal that went away without a SIGHUP reaching us (it was ignored, or went to another process
+      // group) makes every read fail at once: that must not spin this thread at full speed beside the trainer.
+      if key == nil, waitMs >= 20, Date().timeIntervalSince(asked) < 0.002 { instantEmptyReads += 1 } else { instantEmptyReads = 0 }
+      if instantEmptyReads >= 50, trap.hangupDetaches {
+        backend.abandon()
+        return .hangup
+      }
       while let k = key {
         renderStats.keys += 1
         let outcome = ui.handle(k, now: Date().timeIntervalSince1970, screen: backend.size)
@@ -88,9 +128,20 @@ public final class MonitorApp {
           onCommand(c)
         }
         if outcome.exit { return .quit(stopSent: stopSent) }
-        nextFrame = 0  // redraw right away so keys feel instant
+        policy.noteInput()  // redraw right away so keys feel instant
         key = backend.readKey(timeoutMs: 0)
       }
+    }
+  }
+
+  private func countChanges(_ buf: ScreenBuffer, from old: ScreenBuffer) {
+    let layout = Layout.compute(width: buf.width, height: buf.height, maximised: ui.view.maximised)
+    var regions: [(String, Rect)] = layout.panes.map { ($0.key.title, $0.value) }
+    regions.append(("status", layout.status))
+    for (name, r) in regions where !r.isEmpty {
+      var n = 0
+      for y in r.y..<r.maxY { for x in r.x..<r.maxX where buf[x, y] != old[x, y] { n += 1 } }
+      changedCells[name, default: 0] += n
     }
   }
 }

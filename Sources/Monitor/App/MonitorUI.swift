@@ -8,6 +8,9 @@ public struct UIOptions: Sendable, Equatable {
     case detach
   }
   public var ascii = false
+  /// Mouse reporting: click to focus (on a title: maximise), wheel to scroll. Off keeps the terminal's own
+  /// text selection without Shift.
+  public var mouse = true
   public var quitBehaviour = QuitBehaviour.stopTrainer
   public var quitGrace = 30.0
   public var flashSeconds = 4.0
@@ -54,6 +57,8 @@ public struct MonitorUI: Sendable {
       view.pendingPause = nil
     case .failed(let f):
       flash("failed: \(f.message)", .bad, now: now, seconds: 3600)
+    case .detached(let d):
+      flash("the monitor's terminal hung up (\(d.reason)) at step \(d.step); training went on headless", .warn, now: now)
     case .finished(let f):
       view.pendingPause = nil
       flash(f.stopped ? "run stopped at step \(f.step)" : "run finished", .good, now: now, seconds: 10)
@@ -81,11 +86,13 @@ public struct MonitorUI: Sendable {
 
   public mutating func handle(_ key: Key, now: Double, screen: (width: Int, height: Int)) -> KeyOutcome {
     if key == .resize { view.forceRedraw = true; return KeyOutcome() }
+    if case .mouse(let m) = key { return handleMouse(m, now: now, screen: screen) }
     guard let a = KeyMap.action(for: key, prompt: view.overlay == .quitPrompt) else { return KeyOutcome() }
     return perform(a, now: now, screen: screen)
   }
 
   public mutating func perform(_ a: Action, now: Double, screen: (width: Int, height: Int)) -> KeyOutcome {
+    if view.ranking, view.overlay == .none, performInRanking(a, now: now, screen: screen) { return KeyOutcome() }
     switch a {
     case .togglePause:
       guard !model.isOver else { flash("the run is over", .warn, now: now); return KeyOutcome() }
@@ -121,11 +128,15 @@ public struct MonitorUI: Sendable {
       return KeyOutcome(commands: [.stop(save: save)])
     case .cancel:
       if view.overlay != .none { view.overlay = .none } else { view.maximised = nil }
+    case .toggleRanking:
+      view.ranking.toggle()
     case .focusNext, .focusPrevious:
+      view.ranking = false
       view.focus = a == .focusNext ? view.focus.next : view.focus.previous
       if view.maximised != nil { view.maximised = view.focus }
     case .focusPane(let n):
       guard let p = PaneID(rawValue: n) else { break }
+      view.ranking = false
       if view.maximised == p { view.maximised = nil } else { view.focus = p; view.maximised = p }
     case .toggleLogY: view.logY.toggle()
     case .smoothingDown: view.smoothingLevel = max(0, view.smoothingLevel - 1)
@@ -143,6 +154,35 @@ public struct MonitorUI: Sendable {
     case .redraw: view.forceRedraw = true
     }
     return KeyOutcome()
+  }
+
+  /// Keys that mean something else while the ranking view is open: selection moves through the table (in
+  /// current-rank order), `o` switches the scatter's x axis, Esc closes. False for keys it leaves alone.
+  mutating func performInRanking(_ a: Action, now: Double = 0, screen: (width: Int, height: Int)) -> Bool {
+    let rows = model.ranking.rows
+    let page = max(1, screen.height - 5)
+    func move(_ d: Int) {
+      guard !rows.isEmpty else { return }
+      let current = view.rankingSelection.flatMap { s in rows.firstIndex { $0.index == s } } ?? 0
+      view.rankingSelection = rows[max(0, min(rows.count - 1, current + d))].index
+    }
+    switch a {
+    case .scrollUp: move(-1)
+    case .scrollDown: move(1)
+    case .pageUp: move(-page)
+    case .pageDown: move(page)
+    case .scrollTop: move(-rows.count)
+    case .scrollBottom: move(rows.count)
+    case .toggleLandmarkOrder:
+      if model.ranking.groundTruthRanks == nil {
+        flash("no ground truth (--gt): ranks are compared with the prior", .info, now: now)
+      } else {
+        view.rankingVsPrior.toggle()
+      }
+    case .cancel: view.ranking = false
+    default: return false
+    }
+    return true
   }
 
   /// Rows of the focused list visible at once (for page scrolling).

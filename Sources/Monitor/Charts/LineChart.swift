@@ -13,8 +13,10 @@ public struct ChartSeries: Sendable {
   public var name: String
   public var points: [ChartPoint]
   public var paint: Paint
-  public init(name: String, points: [ChartPoint], paint: Paint) {
-    self.name = name; self.points = points; self.paint = paint
+  /// Drawn as this glyph, one per column, instead of a dot line: tells series apart without colour.
+  public var marker: Character?
+  public init(name: String, points: [ChartPoint], paint: Paint, marker: Character? = nil) {
+    self.name = name; self.points = points; self.paint = paint; self.marker = marker
   }
 }
 
@@ -29,6 +31,10 @@ public struct ChartOptions: Sendable, Equatable {
   public var xUnit = "step"
   /// Fixed y range (in data units) instead of the automatic one.
   public var fixedRange: ClosedRange<Double>? = nil
+  /// Round both axes outward to steps of a few percent of their span, so that a new point moves the axes (and
+  /// with them every dot already drawn) only now and then: a growing chart then changes a few cells per
+  /// point instead of all of them, which is what a slow link pays for.
+  public var stableAxes = false
   public init() {}
 }
 
@@ -90,6 +96,29 @@ public enum LineChart {
     return a < b ? a...b : (a - 0.5)...(b + 0.5)
   }
 
+  /// `r` widened outward to multiples of a 1-2-5 step near span/`divisions`: the rounded range changes only
+  /// when the data crosses a step, by a few percent of the span at least. Spans below 0.1% of the values'
+  /// magnitude count as that much, so float noise in a nearly flat series (the learning rate) does not
+  /// rescale the chart at every point.
+  public static func stable(_ r: ClosedRange<Double>, divisions: Double) -> ClosedRange<Double> {
+    let magnitude = max(abs(r.lowerBound), abs(r.upperBound))
+    let span = max(r.upperBound - r.lowerBound, magnitude * 1e-3)
+    guard span > 0, span.isFinite, divisions > 0 else { return r }
+    let step = niceStep(span / divisions)
+    let lo = (r.lowerBound / step).rounded(.down) * step
+    var hi = (r.upperBound / step).rounded(.up) * step
+    if hi <= lo { hi = lo + step }
+    return lo...hi
+  }
+
+  /// The 1, 2 or 5 × 10^k not below `v`.
+  public static func niceStep(_ v: Double) -> Double {
+    guard v > 0, v.isFinite else { return 1 }
+    let p = pow(10, floor(log10(v)))
+    let f = v / p
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p
+  }
+
   /// Dot row of a plot-space value (0 = top).
   public static func dotRow(_ t: Double, range: ClosedRange<Double>, dotHeight: Int) -> Int {
     let f = (range.upperBound - t) / (range.upperBound - range.lowerBound)
@@ -106,7 +135,7 @@ public enum LineChart {
                             yRange: ClosedRange<Double>, xRange: ClosedRange<Double>) -> DotCanvas {
     var c = DotCanvas(columns: columns, rows: rows, ascii: ascii)
     guard c.dotWidth > 0, c.dotHeight > 0 else { return c }
-    for s in series {
+    for s in series where s.marker == nil {
       let ys = smoothed(s, o)
       if o.envelope {
         for p in s.points {
@@ -127,13 +156,31 @@ public enum LineChart {
     return c
   }
 
+  /// A marker series: at each column, its glyph at the row of the last (smoothed) value falling there.
+  static func drawMarkers(_ s: ChartSeries, _ m: Character, _ o: ChartOptions, into buf: inout ScreenBuffer, plot: Rect,
+                          canvas c: DotCanvas, yRange: ClosedRange<Double>, xRange: ClosedRange<Double>) {
+    guard c.dotWidth > 0, c.dotHeight > 0 else { return }
+    let ys = smoothed(s, o)
+    var rowAt = [Int: Int]()
+    for (i, p) in s.points.enumerated() {
+      guard let t = transform(ys[i], logY: o.logY) else { continue }
+      let col = dotColumn(p.x, range: xRange, dotWidth: c.dotWidth) / c.dotsPerColumn
+      rowAt[col] = dotRow(t, range: yRange, dotHeight: c.dotHeight) / c.dotsPerRow
+    }
+    for (col, row) in rowAt { buf.put(m, x: plot.x + col, y: plot.y + row, style: Style(fg: s.paint, bold: true)) }
+  }
+
   /// Draws the chart with axes into `rect`.
   public static func draw(_ series: [ChartSeries], _ o: ChartOptions, into buf: inout ScreenBuffer, rect: Rect) {
     guard rect.width >= 8, rect.height >= 3 else { return }
     let dimStyle = Style.role(.dim)
-    guard let yr = yRange(series, o), let xr = xRange(series) else {
+    guard var yr = yRange(series, o), var xr = xRange(series) else {
       buf.textCentered("no data yet", in: rect, y: rect.y + rect.height / 2, style: dimStyle)
       return
+    }
+    if o.stableAxes {
+      if o.fixedRange == nil { yr = stable(yr, divisions: 10) }
+      xr = stable(xr, divisions: 8)
     }
     let plotRows = rect.height - 1
     let label: (Double) -> String = { NumberFormat.compact(o.logY ? pow(10, $0) : $0) }
@@ -160,7 +207,10 @@ public enum LineChart {
     }
     let c = canvas(series, o, columns: plot.width, rows: plot.height, ascii: buf.glyphs.ascii,
                    yRange: yr, xRange: xr)
-    buf.withClip(plot) { c.draw(into: &$0, x: plot.x, y: plot.y) }
+    buf.withClip(plot) { b in
+      c.draw(into: &b, x: plot.x, y: plot.y)
+      for s in series { if let m = s.marker { drawMarkers(s, m, o, into: &b, plot: plot, canvas: c, yRange: yr, xRange: xr) } }
+    }
     // x axis: first and last x, unit in the middle.
     let xy = rect.maxY - 1
     // Merged buckets sit at fractional mean steps; steps read better as whole numbers.

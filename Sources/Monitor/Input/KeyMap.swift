@@ -4,6 +4,15 @@ public enum Key: Hashable, Sendable {
   case tab, backTab, enter, escape, backspace
   case up, down, left, right, pageUp, pageDown, home, end
   case resize
+  /// A mouse press or wheel turn at a screen cell.
+  case mouse(MouseEvent)
+}
+
+public struct MouseEvent: Hashable, Sendable {
+  public enum Kind: Hashable, Sendable { case press, wheelUp, wheelDown }
+  public var kind: Kind
+  public var x: Int, y: Int
+  public init(_ kind: Kind, x: Int, y: Int) { self.kind = kind; self.x = x; self.y = y }
 }
 
 /// What a key asks the UI to do.
@@ -13,7 +22,7 @@ public enum Action: Hashable, Sendable {
   case focusNext, focusPrevious, focusPane(Int)
   case toggleLogY, smoothingDown, smoothingUp, toggleEnvelope, toggleXAxis, toggleLandmarkOrder
   case scrollUp, scrollDown, pageUp, pageDown, scrollTop, scrollBottom
-  case toggleHelp, redraw
+  case toggleHelp, redraw, toggleRanking
 }
 
 /// One line of the help overlay: keys, what they are called there, and the action of each key
@@ -47,9 +56,11 @@ public enum KeyMap {
                actions: [.smoothingDown, .smoothingUp]),
     KeyBinding(keys: [c("e")], label: "e", description: "min/max envelope on / off", actions: [.toggleEnvelope]),
     KeyBinding(keys: [c("x")], label: "x", description: "x axis: step / epoch", actions: [.toggleXAxis]),
-    KeyBinding(keys: [c("o")], label: "o", description: "landmark order: prior / ground truth",
+    KeyBinding(keys: [c("o")], label: "o", description: "landmark order (ranking: x axis): prior / ground truth",
                actions: [.toggleLandmarkOrder]),
-    KeyBinding(keys: [.up, .down, c("k"), c("j")], label: "↑ ↓  k j", description: "scroll the focused list",
+    KeyBinding(keys: [c("r")], label: "r", description: "ranking view: landmark ranks vs prior / GT",
+               actions: [.toggleRanking]),
+    KeyBinding(keys: [.up, .down, c("k"), c("j")], label: "↑ ↓  k j", description: "scroll the focused list (ranking: select)",
                actions: [.scrollUp, .scrollDown, .scrollUp, .scrollDown]),
     KeyBinding(keys: [.pageUp, .pageDown], label: "PgUp PgDn", description: "scroll a page", actions: [.pageUp, .pageDown]),
     KeyBinding(keys: [.home, .end], label: "Home End", description: "newest / oldest entries",

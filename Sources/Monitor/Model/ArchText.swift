@@ -34,6 +34,26 @@ public enum ArchText {
     return d
   }
 
+  /// The stage count of a ResNet code (resolution, S depths, stem, then (mid, out) pairs with each stage's
+  /// active blocks first): the S for which the pairs are whole (both digits zero or both not) and the depths
+  /// add up to the active pairs. The events do not carry the space's layout, so it is read off the code;
+  /// 4 (the competition's 52 digits) when nothing fits.
+  public static func resnetStages(_ s: String) -> Int {
+    let d = s.map { $0.wholeNumberValue ?? -1 }
+    for stages in [4, 1, 2, 3, 5, 6, 7, 8] where d.count >= stages + 2 && (d.count - stages - 2) % 2 == 0 {
+      let depths = d[1...stages].reduce(0, +)
+      var active = 0, whole = true
+      var i = stages + 2
+      while i + 1 < d.count {
+        if (d[i] == 0) != (d[i + 1] == 0) { whole = false; break }
+        if d[i] != 0 { active += 1 }
+        i += 2
+      }
+      if whole && active == depths { return stages }
+    }
+    return 4
+  }
+
   /// Role of each character of a ResNet code, for colour coding: position 0 resolution, 1…stages the depths,
   /// the rest width codes (0 = unused slot).
   public static func resnetRoles(_ s: String, stages: Int = 4) -> [Role] {
@@ -74,7 +94,9 @@ public enum ArchText {
       return out
     }
     guard s.allSatisfy(\.isNumber) else { return [Span(s, .role(.text))] }
-    let pairs: [(Character, Role)] = s.count <= width ? Array(zip(Array(s), resnetRoles(s))) : resnetCompact(s)
+    let stages = resnetStages(s)
+    let pairs: [(Character, Role)] = s.count <= width ? Array(zip(Array(s), resnetRoles(s, stages: stages)))
+      : resnetCompact(s, stages: stages)
     return pairs.map { ch, role in Span(String(ch), role == .zeroDigit ? .role(.zeroDigit, dim: true) : .role(role)) }
   }
 }

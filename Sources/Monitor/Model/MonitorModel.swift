@@ -69,6 +69,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var landmarkDistances: [[Int]] = []
   /// Newest first, one entry per distinct arch.
   public internal(set) var recentDistances: [LandmarkDistances] = []
+  /// Landmark ranks per evaluation vs prior and ground truth (the ranking view).
+  public internal(set) var ranking = LandmarkRanking()
   /// Latest supernet accuracy per landmark.
   public internal(set) var accuracies: [Double]? = nil
 
@@ -91,6 +93,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var lastCommand: CommandRecord? = nil
   public internal(set) var lastEpoch: EpochRecord? = nil
   public internal(set) var failure: FailureRecord? = nil
+  /// The last time an in-process monitor lost its terminal (the run went on headless).
+  public internal(set) var lastDetach: DetachRecord? = nil
   public internal(set) var finished: FinishRecord? = nil
   public internal(set) var eventCount = 0
 

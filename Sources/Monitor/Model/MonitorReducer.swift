@@ -21,6 +21,7 @@ extension MonitorModel {
       lambda = p.lambda
     case .landmarks(let l):
       landmarks = l
+      ranking.setLandmarks(l)
       landmarkDigits = l.archs.map(ArchText.digits)
       landmarkDistances = landmarkDigits.map { a in landmarkDigits.map { b in ArchText.hamming(a, b) } }
       recentDistances = recentDistances.map { r in
@@ -29,6 +30,7 @@ extension MonitorModel {
       }
     case .evaluation(let ev):
       lastEvaluation = ev
+      ranking.add(ev)
       accuracies = ev.accuracies
       let x = Double(ev.step)
       if let v = ev.tauGroundTruth { tauGroundTruth.append(x: x, y: v) }
@@ -50,6 +52,8 @@ extension MonitorModel {
       paused = false
     case .failed(let f):
       failure = f
+    case .detached(let d):
+      lastDetach = d
     }
   }
 

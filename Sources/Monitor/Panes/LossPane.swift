@@ -1,6 +1,14 @@
 /// Pane 1: the loss terms over steps (EMA, log-y, envelope), with the learning rate underneath when tall.
 enum LossPane {
   static let lossKeys: [SeriesKey] = [.total, .largest, .smallest, .random, .kd, .rank]
+  /// Without colour the series are told apart by glyph: total stays a dot line, the others are drawn with
+  /// these marks (also in the legend).
+  static let monochromeMarkers: [Character] = ["+", "x", "o", "*", "#"]
+
+  static func marker(_ i: Int, _ ctx: PaneContext) -> Character? {
+    guard !ctx.color, i > 0 else { return nil }
+    return monochromeMarkers[(i - 1) % monochromeMarkers.count]
+  }
 
   static func info(_ v: ViewState) -> String {
     var parts = [String]()
@@ -16,6 +24,7 @@ enum LossPane {
     o.logY = ctx.view.logY
     o.smoothing = ctx.view.smoothing
     o.envelope = ctx.view.envelope
+    o.stableAxes = true
     if ctx.view.xByEpoch, let spe = ctx.model.run?.stepsPerEpoch, spe > 0 {
       o.xScale = Double(spe); o.xUnit = "epoch"
     }
@@ -33,7 +42,8 @@ enum LossPane {
     func legend(short: Bool) -> [[Span]] {
       var items: [[Span]] = present.map { i, key in
         let v = m.series[key]?.latest.map(NumberFormat.compact) ?? "–"
-        return [Span(String(buf.glyphs.bullet), .role(.series(i))), Span(" \(short ? key.shortLabel : key.label) ", .role(.dim)),
+        return [Span(String(marker(i, ctx) ?? buf.glyphs.bullet), .role(.series(i), bold: marker(i, ctx) != nil)),
+                Span(" \(short ? key.shortLabel : key.label) ", .role(.dim)),
                 Span(v, .role(.text))]
       }
       if let lr = m.lr { items.append([Span("lr ", .role(.dim)), Span(NumberFormat.compact(lr), .role(.text))]) }
@@ -67,7 +77,7 @@ enum LossPane {
       chartRect = split.rest; lrRect = split.bottom
     }
     let series = present.map { i, key in
-      ChartSeries(name: key.label, points: m.series[key]?.points ?? [], paint: .role(.series(i)))
+      ChartSeries(name: key.label, points: m.series[key]?.points ?? [], paint: .role(.series(i)), marker: marker(i, ctx))
     }
     let o = chartOptions(ctx)
     LineChart.draw(series, o, into: &buf, rect: chartRect)

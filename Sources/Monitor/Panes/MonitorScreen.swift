@@ -11,9 +11,13 @@ extension MonitorUI {
       return
     }
     let ctx = PaneContext(model: model, view: view, theme: theme, now: now)
-    for pane in PaneID.allCases {
-      guard let r = layout.panes[pane] else { continue }
-      buf.withClip(r) { b in drawPane(pane, ctx: ctx, rect: r, into: &b) }
+    if view.ranking {
+      buf.withClip(layout.body) { RankingView.draw(ctx, into: &$0, rect: layout.body) }
+    } else {
+      for pane in PaneID.allCases {
+        guard let r = layout.panes[pane] else { continue }
+        buf.withClip(r) { b in drawPane(pane, ctx: ctx, rect: r, into: &b) }
+      }
     }
     if let f = model.failure {
       Overlays.drawFailure(f.message, step: f.step, into: &buf, area: layout.body)
@@ -24,6 +28,19 @@ extension MonitorUI {
     case .help: Overlays.drawHelp(into: &buf, area: layout.body)
     case .quitPrompt: Overlays.drawQuitPrompt(into: &buf, area: layout.body)
     }
+  }
+
+  /// Panes whose rows scroll with every step: between list refreshes (`RedrawPolicy`) they keep the cells
+  /// last shown, since a whole pane scrolling by one row is the costliest thing to send over a slow link.
+  public static let listPanes: [PaneID] = [.subnets, .pairs, .landmarks]
+
+  /// Puts the list panes of `shown` (the frame on screen) back into the freshly rendered `buf`. Not over an
+  /// overlay or the failure box (which cover them), nor when the size changed.
+  public func holdListPanes(in buf: inout ScreenBuffer, shown: ScreenBuffer) {
+    guard view.overlay == .none, !view.ranking, model.failure == nil, shown.width == buf.width, shown.height == buf.height else { return }
+    let layout = Layout.compute(width: buf.width, height: buf.height, maximised: view.maximised)
+    guard !layout.tooSmall else { return }
+    for p in MonitorUI.listPanes { if let r = layout.panes[p] { buf.copy(r, from: shown) } }
   }
 
   private func drawPane(_ pane: PaneID, ctx: PaneContext, rect: Rect, into buf: inout ScreenBuffer) {

@@ -36,8 +36,11 @@ enum RankPairsPane {
     func left(_ t: String, _ n: Int) -> String { t.count >= n ? t : t.padding(toLength: n, withPad: " ", startingAt: 0) }
     let pad = NumberFormat.pad
     // Columns: mark, prior a, order, prior b, loss a, order, loss b, hinge [, λ].
+    // Below 29 columns (a 60×16 terminal) the hinge column goes and the numbers lose their padding, so the
+    // two comparisons, which are the point of the pane, still fit whole.
+    let narrow = w < 29
     var header = showStep ? pad("step", stepW) + " " : ""
-    header += "  " + center("prior", 11) + " " + center("loss", 9) + " " + pad("hinge", 5)
+    header += narrow ? "  prior  loss" : "  " + center("prior", 11) + " " + center("loss", 9) + " " + pad("hinge", 5)
     if showLambda { header += " " + pad("λ", 5) }
     if visible > 0 { buf.text(header, x: rect.x, y: rect.y + 1, maxWidth: w, style: .role(.dim)) }
     for (i, p) in shown.enumerated() {
@@ -48,13 +51,14 @@ enum RankPairsPane {
                               : Span(String(buf.glyphs.cross) + " ", .role(.bad)))
       let priorCmp = p.priorA > p.priorB ? ">" : p.priorA < p.priorB ? "<" : "="
       let lossCmp = p.lossA > p.lossB ? ">" : p.lossA < p.lossB ? "<" : "="
-      row.append(Span(pad(NumberFormat.compact(p.priorA), 5), .role(.text)))
+      let numW = narrow ? 0 : 5, lossW = narrow ? 0 : 4
+      row.append(Span(pad(NumberFormat.compact(p.priorA), numW), .role(.text)))
       row.append(Span(priorCmp, .role(.accent)))
-      row.append(Span(left(NumberFormat.compact(p.priorB), 5) + " ", .role(.text)))
-      row.append(Span(pad(NumberFormat.fixed(p.lossA, 2), 4), .role(.text)))
+      row.append(Span(left(NumberFormat.compact(p.priorB), numW) + " ", .role(.text)))
+      row.append(Span(pad(NumberFormat.fixed(p.lossA, 2), lossW), .role(.text)))
       row.append(Span(lossCmp, p.concordant ? .role(.good) : .role(.bad)))
-      row.append(Span(left(NumberFormat.fixed(p.lossB, 2), 4) + " ", .role(.text)))
-      row.append(Span(pad(NumberFormat.fixed(p.hinge, 3), 5), p.hinge > 0 ? .role(.warn) : .role(.dim)))
+      row.append(Span(left(NumberFormat.fixed(p.lossB, 2), lossW) + (narrow ? "" : " "), .role(.text)))
+      if !narrow { row.append(Span(pad(NumberFormat.fixed(p.hinge, 3), 5), p.hinge > 0 ? .role(.warn) : .role(.dim))) }
       if showLambda { row.append(Span(" " + pad(NumberFormat.compact(p.lambda), 5), .role(.dim))) }
       buf.spans(row, x: rect.x, y: y, maxWidth: w)
     }

@@ -42,15 +42,33 @@ enum TauPane {
     let values = [("GT", e.tauGroundTruth), ("proxy", e.tauProxy), ("prev", e.tauPrevious), ("GT-loss", e.tauGroundTruthByLoss)]
       .enumerated()
       .compactMap { i, nv in nv.1.map { (i, nv.0, $0) } }
-    func line(_ decimals: Int) -> [Span] {
-      values.enumerated().flatMap { k, item in
-        [Span((k > 0 ? "  " : "") + item.1 + " ", .role(.dim)), Span(NumberFormat.fixed(item.2, decimals), .role(.series(item.0)))]
+    func line(_ items: ArraySlice<(Int, String, Double)>, decimals: Int, short: Bool) -> [Span] {
+      items.enumerated().flatMap { k, item in
+        let name = short ? ["GT": "GT", "proxy": "px", "prev": "pv", "GT-loss": "GTl"][item.1] ?? item.1 : item.1
+        return [Span((k > 0 ? (short ? " " : "  ") : "") + name + " ", .role(.dim)),
+                Span(NumberFormat.fixed(item.2, decimals), .role(.series(item.0)))]
       }
     }
-    var spans = line(3)
-    if spans.reduce(0, { $0 + $1.text.count }) > rect.width { spans = line(2) }
-    buf.spans(spans, x: rect.x, y: y, maxWidth: rect.width)
-    y += 1
+    func width(_ spans: [Span]) -> Int { spans.reduce(0) { $0 + $1.text.count } }
+    // The widest form that fits on one row; else two rows when there is room; else the values that fit whole
+    // (never a value cut in half).
+    let all = values[...]
+    let forms = [line(all, decimals: 3, short: false), line(all, decimals: 2, short: false), line(all, decimals: 2, short: true)]
+    if let fit = forms.first(where: { width($0) <= rect.width }) {
+      buf.spans(fit, x: rect.x, y: y, maxWidth: rect.width)
+      y += 1
+    } else {
+      let half = (values.count + 1) / 2
+      let rows = [line(all.prefix(half), decimals: 2, short: true), line(all.dropFirst(half), decimals: 2, short: true)]
+      if rect.maxY - y >= 5, rows.allSatisfy({ width($0) <= rect.width }) {
+        for r in rows { buf.spans(r, x: rect.x, y: y, maxWidth: rect.width); y += 1 }
+      } else {
+        var n = values.count
+        while n > 1 && width(line(all.prefix(n), decimals: 2, short: true)) > rect.width { n -= 1 }
+        buf.spans(line(all.prefix(n), decimals: 2, short: true), x: rect.x, y: y, maxWidth: rect.width)
+        y += 1
+      }
+    }
     let rest = Rect(x: rect.x, y: y, width: rect.width, height: rect.maxY - y)
     if rest.height >= 3 {
       let all = [("GT", m.tauGroundTruth), ("proxy", m.tauProxy), ("prev", m.tauPrevious), ("GT-loss", m.tauGroundTruthByLoss)]

@@ -21,6 +21,12 @@ public struct ViewState: Sendable {
   public var envelope = true
   public var xByEpoch = false
   public var landmarkOrder: LandmarkOrdering = .prior
+  /// The ranking view (key r) replaces the panes while open.
+  public var ranking = false
+  /// The landmark (LandmarkSet index) selected in the ranking table; nil = the best-ranked.
+  public var rankingSelection: Int? = nil
+  /// Scatter against the prior rank even when a ground truth is known.
+  public var rankingVsPrior = false
   /// Rows skipped from the newest entry, per list pane (0 = follow the newest).
   public var scroll: [PaneID: Int] = [:]
   public var flash: Flash? = nil

@@ -33,6 +33,20 @@ public struct ScreenBuffer: Equatable, Sendable {
     for i in cells.indices { cells[i] = .blank }
   }
 
+  /// Copies the cells of `r` from `other` (same size), ignoring the clip: keeps a region as it was last shown.
+  public mutating func copy(_ r: Rect, from other: ScreenBuffer) {
+    guard other.width == width, other.height == height else { return }
+    let a = r.intersection(bounds)
+    guard !a.isEmpty else { return }
+    for y in a.y..<a.maxY { for x in a.x..<a.maxX { cells[y * width + x] = other.cells[y * width + x] } }
+  }
+
+  /// How many cells differ from `other` (every cell when the sizes differ): what a frame costs to send.
+  public func changedCells(from other: ScreenBuffer) -> Int {
+    guard other.width == width, other.height == height else { return cells.count }
+    return zip(cells, other.cells).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) }
+  }
+
   public mutating func put(_ c: Character, x: Int, y: Int, style: Style = .plain) {
     guard clip.contains(x: x, y: y), x >= 0, x < width, y >= 0, y < height else { return }
     cells[y * width + x] = Cell(glyphs.ascii ? ScreenBuffer.asciiFallback(ScreenBuffer.sanitize(c)) : ScreenBuffer.sanitize(c), style)

@@ -51,7 +51,8 @@ final class LandmarkTracker {
     archs = chosen
     let proxy = trainer.state.proxy ?? "flops"
     let prior = try chosen.map { try trainer.priors.prior(proxy, $0) }
-    set = LandmarkSet(archs: chosen.map { space.format($0) }, groundTruth: gt, prior: prior, proxy: proxy)
+    set = LandmarkSet(archs: chosen.map { space.format($0) }, groundTruth: gt, prior: prior, proxy: proxy,
+                      flops: chosen.map { space.flops($0) }, params: chosen.map { space.params($0) })
     let images = min(cfg.evalImages, trainer.validation.count)
     let loader = try BatchLoader(dataset: trainer.validation.subset(Array(0..<images)), batchSize: 250, shuffle: false,
                                  dropLast: false, augmentation: .none, normalization: trainer.normalization, seed: 0)
