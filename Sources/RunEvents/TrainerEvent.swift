@@ -145,14 +145,20 @@ public struct EvaluationRecord: Codable, Sendable, Equatable {
   /// 1,000-image accuracies tie while losses still order the subnets. Optional: older logs lack them.
   public var losses: [Double]?
   public var tauGroundTruthByLoss: Double?
+  /// The run's landmark score, "accuracy" or "loss" (−loss, higher is better): τ vs proxy and vs previous
+  /// are of this score, and it is the headline τ vs GT. nil (older logs): accuracy.
+  public var scoreBy: String?
   public init(step: Int, epoch: Int, accuracies: [Double], tauGroundTruth: Double?, tauProxy: Double?,
-              tauPrevious: Double?, losses: [Double]? = nil, tauGroundTruthByLoss: Double? = nil) {
+              tauPrevious: Double?, losses: [Double]? = nil, tauGroundTruthByLoss: Double? = nil, scoreBy: String? = nil) {
     self.step = step; self.epoch = epoch; self.accuracies = accuracies; self.tauGroundTruth = tauGroundTruth
     self.tauProxy = tauProxy; self.tauPrevious = tauPrevious
-    self.losses = losses; self.tauGroundTruthByLoss = tauGroundTruthByLoss
+    self.losses = losses; self.tauGroundTruthByLoss = tauGroundTruthByLoss; self.scoreBy = scoreBy
   }
+  /// τ against the ground truth by the run's own score.
+  public var tauGroundTruthByScore: Double? { scoreBy == "loss" ? tauGroundTruthByLoss : tauGroundTruth }
   enum CodingKeys: String, CodingKey {
     case step, epoch, accuracies, losses
+    case scoreBy = "score_by"
     case tauGroundTruth = "tau_ground_truth", tauProxy = "tau_proxy", tauPrevious = "tau_previous"
     case tauGroundTruthByLoss = "tau_ground_truth_by_loss"
   }

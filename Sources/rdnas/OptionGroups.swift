@@ -113,8 +113,11 @@ struct LandmarkOptions: ParsableArguments {
   @Option(help: "Evaluate landmarks every N epochs.") var evalEvery = 1
   @Option(help: "Also evaluate landmarks every N steps (0 = epoch ends only).") var evalEverySteps = 0
   @Option(help: "Validation images used for landmark evaluation.") var evalImages = 1000
+  @Option(help: "Landmark score that live τ (vs GT, proxy, previous) is of: accuracy | loss (−validation loss).")
+  var scoreBy: RankLossConfig.LandmarkScore = .accuracy
 
   func apply(to c: inout TrainingConfig) {
+    c.rank.scoreBy = scoreBy
     c.rank.groundTruth = gt; c.rank.groundTruthColumn = gtColumn; c.rank.landmarks = landmarks
     c.rank.evalEveryEpochs = evalEvery; c.rank.evalImages = evalImages; c.rank.evalEverySteps = evalEverySteps
   }
@@ -145,3 +148,5 @@ func choice<T: RawRepresentable & CaseIterable>(_ value: String, _ flag: String)
   }
   return x
 }
+
+extension RankLossConfig.LandmarkScore: ExpressibleByArgument {}

@@ -140,8 +140,13 @@ func runHeadless(_ trainer: Trainer, onHangup: HangupPolicy) throws {
       progress(line)
     case .evaluation(let ev):
       var line = "eval epoch \(ev.epoch + 1): landmark τ"
-      if let g = ev.tauGroundTruth { line += String(format: " vs GT %.3f", g) }
-      if let g = ev.tauGroundTruthByLoss { line += String(format: " (by loss %.3f)", g) }
+      if ev.scoreBy == "loss" {
+        if let g = ev.tauGroundTruthByLoss { line += String(format: " (by loss) vs GT %.3f", g) }
+        if let g = ev.tauGroundTruth { line += String(format: " (by accuracy %.3f)", g) }
+      } else {
+        if let g = ev.tauGroundTruth { line += String(format: " vs GT %.3f", g) }
+        if let g = ev.tauGroundTruthByLoss { line += String(format: " (by loss %.3f)", g) }
+      }
       if let p = ev.tauProxy { line += String(format: "  vs proxy %.3f", p) }
       if let p = ev.tauPrevious { line += String(format: "  vs previous %.3f", p) }
       progress(line)

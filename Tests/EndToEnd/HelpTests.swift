@@ -18,7 +18,7 @@ final class HelpTests: XCTestCase {
         "--activation", "--strategy", "--paths", "--distillation", "--clip-norm", "--init-from", "--seed",
         "--proxy", "--pairs", "--lambda-schedule", "--lambda-max", "--margin", "--symmetric", "--min-distance",
         "--weighted-distance", "--gt", "--gt-column", "--landmarks", "--eval-every", "--eval-every-steps",
-        "--eval-images", "--ranks", "--monitor", "--on-hangup"]),
+        "--eval-images", "--score-by", "--ranks", "--monitor", "--on-hangup"]),
       "monitor": Set(ui),
       "eval": Set(compute + ["--run", "--checkpoint", "--archs", "--out", "--shard", "--bn-recalibrate", "--images",
                              "--batch-size", "--nb201-index"]),

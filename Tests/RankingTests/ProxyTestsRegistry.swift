@@ -17,11 +17,11 @@ final class ProxyRegistryTests: ProxyTestCase {
 
   func testDataDependence() throws {
     let dependent = try ZeroCostProxies.names.filter { try ZeroCostProxies.isDataDependent($0) }
-    XCTAssertEqual(dependent, ["naswot", "gradnorm", "snip"])
+    XCTAssertEqual(dependent, ["naswot", "swap", "swapreg", "gradnorm", "snip"])
   }
 
   func testUnknownNameListsTheKnownOnes() {
-    assertThrowsRDNASError(.badInput, mentions: ["unknown proxy 'grasp' (known: flops, params, zen, synflow, naswot, gradnorm, snip)"]) {
+    assertThrowsRDNASError(.badInput, mentions: ["unknown proxy 'grasp' (known: flops, params, zen, synflow, naswot, swap, swapreg, gradnorm, snip)"]) {
       _ = try ZeroCostProxies.make(name: "grasp")
     }
     assertThrowsRDNASError(.badInput, mentions: ["unknown proxy 'foo'"]) { _ = try ZeroCostProxies.make(list: "synflow,foo") }

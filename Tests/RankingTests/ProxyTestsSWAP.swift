@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Search
 import XCTest
+import RDNASTestSupport
 
 @testable import Ranking
 
@@ -48,7 +49,7 @@ final class ProxyTestsSWAP: ProxyTestCase {
     let first16 = try ProxyBatch(shape: Shape(16, 3, 8, 8), values: Array(batch.values[0..<(16 * 192)]),
                                  labels: Array(batch.labels[0..<16]))
     XCTAssertEqual(a, try SWAP(repeats: 2).score(arch: arch, space: space, batch: first16, seed: 3))
-    proxyAssertBadInput("needs an input batch") { _ = try SWAP().score(arch: arch, space: space, batch: nil, seed: 0) }
+    assertThrowsRDNASError(.badInput, mentions: ["needs an input batch"]) { _ = try SWAP().score(arch: arch, space: space, batch: nil, seed: 0) }
     XCTAssertEqual(try ZeroCostProxies.make(name: "swapreg").name, "swapreg")
   }
 }

@@ -182,6 +182,30 @@ final class TrainerTests: XCTestCase {
     XCTAssertTrue(losses.allSatisfy { $0.isFinite && $0 > 0 })
     XCTAssertEqual(last.tauGroundTruth, try KendallTau.tauB(last.accuracies, truth))
     XCTAssertEqual(last.tauGroundTruthByLoss, try KendallTau.tauB(losses.map { -$0 }, truth))
+    XCTAssertEqual(last.scoreBy, "accuracy")
+    XCTAssertEqual(last.tauGroundTruthByScore, last.tauGroundTruth)
+  }
+
+  /// `--score-by loss`: τ vs proxy and vs the previous evaluation are of −loss, and the headline τ vs GT is
+  /// the by-loss one, so the monitor shows what the benchmark ranks by.
+  func testLandmarkScoreByLoss() throws {
+    var cfg = tinyConfig("landmarks-loss")
+    cfg.epochs = 2; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.landmarks = 6; cfg.rank.evalImages = 64
+    cfg.rank.scoreBy = .loss
+    let t = try Trainer(config: cfg)
+    var set: LandmarkSet?, evals: [EvaluationRecord] = []
+    t.addSink { e in
+      if case .landmarks(let l) = e { set = l }
+      if case .evaluation(let r) = e { evals.append(r) }
+    }
+    try t.run()
+    XCTAssertEqual(evals.count, 2)
+    let prior = try XCTUnwrap(set?.prior)
+    for e in evals { XCTAssertEqual(e.scoreBy, "loss") }
+    let (first, last) = (evals[0], evals[1])
+    let negLoss = try XCTUnwrap(last.losses).map { -$0 }
+    XCTAssertEqual(last.tauProxy, try KendallTau.tauB(negLoss, prior))
+    XCTAssertEqual(last.tauPrevious, try KendallTau.tauB(negLoss, try XCTUnwrap(first.losses).map { -$0 }))
   }
 
   /// Many steps of a sandwich run with rank pairs (random subnet shapes every step): once the buffer pool and

@@ -134,6 +134,7 @@ public struct MonitorModel: Sendable {
   /// The τ shown large: vs ground truth when known, else vs the proxy, else vs the previous evaluation.
   public var headlineTau: (label: String, value: Double)? {
     guard let e = lastEvaluation else { return nil }
+    if e.scoreBy == "loss", let v = e.tauGroundTruthByLoss { return ("Kendall τ (loss) vs GT", v) }
     if let v = e.tauGroundTruth { return ("Kendall τ vs GT", v) }
     if let v = e.tauProxy { return ("Kendall τ vs proxy", v) }
     if let v = e.tauPrevious { return ("Kendall τ vs prev", v) }

@@ -27,7 +27,8 @@ enum TauPane {
     let numberRect = Rect(x: rect.x + 1, y: y, width: rect.width - 1, height: min(3, rect.maxY - y))
     let used = BigNumber.draw(big, into: &buf, rect: numberRect, style: tauStyle(head.value))
     // Change since the previous evaluation, beside the number.
-    let series = head.label.hasSuffix("GT") ? m.tauGroundTruth : head.label.hasSuffix("proxy") ? m.tauProxy : m.tauPrevious
+    let series = head.label.contains("(loss)") ? m.tauGroundTruthByLoss
+      : head.label.hasSuffix("GT") ? m.tauGroundTruth : head.label.hasSuffix("proxy") ? m.tauProxy : m.tauPrevious
     let vals = series.lastValues(2)
     let numberWidth = used == 3 ? BigNumber.width(big) : big.count
     if vals.count == 2, rect.width - numberWidth - 3 >= 7 {

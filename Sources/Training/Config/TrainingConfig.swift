@@ -117,10 +117,14 @@ public struct RankLossConfig: Codable, Sendable, Equatable {
   /// Also evaluate landmarks every N steps (0: only at epoch ends), so the live τ appears early.
   public var evalEverySteps: Int?
   public var evalImages = 1000
+  /// Landmark score: accuracy, or −loss (what ranks small-budget NB201 supernets best: accuracies tie at
+  /// 1,000 images while losses still order the subnets). nil (older configs): accuracy.
+  public var scoreBy: LandmarkScore?
 
   public init() {}
 
   public enum LambdaSchedule: String, Codable, Sendable, CaseIterable { case constant, warmup, cosine, multistage }
+  public enum LandmarkScore: String, Codable, Sendable, CaseIterable { case accuracy, loss }
 
   public func validate() throws {
     guard pairs >= 0 else { throw RDNASError.badInput("--pairs must be non-negative") }

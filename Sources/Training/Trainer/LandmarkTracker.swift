@@ -79,10 +79,15 @@ final class LandmarkTracker {
     let tauGTLoss = try set.groundTruth.map { try KendallTau.tauB(losses.map { -$0 }, $0) }
     let proxy = trainer.state.proxy ?? set.proxy
     let prior = try archs.map { try trainer.priors.prior(proxy, $0) }
-    let tauProxy = try KendallTau.tauB(acc, prior)
-    let tauPrev = try trainer.state.previousLandmarkAccuracies.map { try KendallTau.tauB(acc, $0) }
-    trainer.state.previousLandmarkAccuracies = acc
+    // τ vs proxy and vs the previous evaluation follow the run's score, so what the monitor shows live is
+    // what the benchmark reports.
+    let scoreBy = trainer.config.rank.scoreBy ?? .accuracy
+    let score = scoreBy == .loss ? losses.map { -$0 } : acc
+    let tauProxy = try KendallTau.tauB(score, prior)
+    let tauPrev = try trainer.state.previousLandmarkAccuracies.map { try KendallTau.tauB(score, $0) }
+    trainer.state.previousLandmarkAccuracies = score
     return EvaluationRecord(step: step, epoch: epoch, accuracies: acc, tauGroundTruth: tauGT, tauProxy: tauProxy,
-                            tauPrevious: tauPrev, losses: losses, tauGroundTruthByLoss: tauGTLoss)
+                            tauPrevious: tauPrev, losses: losses, tauGroundTruthByLoss: tauGTLoss,
+                            scoreBy: scoreBy.rawValue)
   }
 }
