@@ -7,7 +7,7 @@ SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release/rdnas
 RUN_ARGS ?=
 
-.PHONY: all deps data build test run bench bench-rank bench-scale clean help stamp
+.PHONY: all deps data build test run bench bench-rank bench-rank-protocol bench-scale clean help stamp
 
 all: build
 
@@ -68,6 +68,11 @@ bench: build data
 
 bench-rank: build data
 	bash bench/rank.sh
+
+## Issue 11's protocol: hours of CPU (resumable); the report is rebuilt from whatever runs exist.
+bench-rank-protocol: build data
+	bash bench/rank_protocol.sh
+	python3 bench/rank_protocol.py runs/protocol bench/results/rank-nb201/protocol.md
 
 ## Data-parallel throughput (1 rank x 2 threads vs 2 ranks x 1 thread) and an all-reduce cost model.
 bench-scale: build data

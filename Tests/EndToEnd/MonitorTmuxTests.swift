@@ -17,10 +17,13 @@ final class MonitorTmuxTests: XCTestCase {
   override func tearDown() { try? FileManager.default.removeItem(atPath: runs) }
 
   /// A small but long-running supernet job (so the UI can be exercised while it trains).
+  /// A long tiny run. Unless `extra` sets a hang-up policy, closing its tmux session stops it (`--on-hangup
+  /// stop`): with the default (train on headless) every closed session would leave a trainer running.
   func trainCommand(_ name: String, extra: String = "") throws -> String {
-    "cd \(repositoryRoot) && \(try rdnasBinary()) train --name \(name) --runs-dir \(runs) --space nb201 --nb201-c 4 "
+    let hangup = extra.contains("--on-hangup") ? "" : "--on-hangup stop "
+    return "cd \(repositoryRoot) && \(try rdnasBinary()) train --name \(name) --runs-dir \(runs) --space nb201 --nb201-c 4 "
       + "--nb201-n 1 --strategy spos --paths 1 --train-limit 640 --validation-size 200 --batch-size 32 --epochs 5000 "
-      + "--proxy flops --pairs 1 --landmarks 6 --eval-images 64 --threads 1 \(extra)"
+      + "--proxy flops --pairs 1 --landmarks 6 --eval-images 64 --threads 1 \(hangup)\(extra)"
   }
 
   func testLiveMonitorKeysResizeAndQuit() throws {
@@ -127,7 +130,7 @@ final class MonitorTmuxTests: XCTestCase {
   /// The default: the terminal goes away (tmux server killed, as a dropped SSH session) and training goes on
   /// headless; `rdnas monitor` re-attaches and pauses it; SIGTERM still saves and stops.
   func testHangupKeepsTrainingAndMonitorReattaches() throws {
-    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("drop")))
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("drop", extra: "--on-hangup continue")))
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
     let pid = try XCTUnwrap(pidOfTrainer("drop"))
     tmux.close()
@@ -158,7 +161,7 @@ final class MonitorTmuxTests: XCTestCase {
   /// received nothing after the hang-up (the UI's last frame is still on it, not a restored screen).
   func testHangupRunFinishesHeadless() throws {
     let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30,
-                                         command: try trainCommand("hupk").replacingOccurrences(of: "--epochs 5000", with: "--epochs 12")))
+                                         command: try trainCommand("hupk", extra: "--on-hangup continue").replacingOccurrences(of: "--epochs 5000", with: "--epochs 12")))
     defer { tmux.close() }
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
     let pid = try XCTUnwrap(pidOfTrainer("hupk"))

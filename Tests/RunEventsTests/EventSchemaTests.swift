@@ -11,15 +11,16 @@ final class EventSchemaTests: XCTestCase {
   static let everyEvent: [TrainerEvent] = [
     .started(RunInfo(name: "r", space: "nb201", strategy: "sandwich", proxy: "flops", proxies: ["flops", "params"],
                      epochs: 3, stepsPerEpoch: 10, batchSize: 32, dataset: "fashion-mnist", startStep: 4,
-                     time: 1_764_480_000.5)),
+                     time: 1_764_480_000.5, ranks: 2)),
     .step(StepRecord(step: 5, epoch: 0, lr: 0.05, loss: 2.5,
                      paths: [PathRecord(role: "largest", arch: "|nor_conv_3x3~0|", loss: 2.25, flops: 3e6)],
                      rankLoss: 0.125, lambda: 0.5, gradNorm: .infinity, imagesPerSecond: 400, elapsed: 1.5)),
     .rankPair(RankPairRecord(step: 5, a: "a", b: "b", priorA: 2, priorB: 1, lossA: 0.5, lossB: 0.25, hinge: 0.25,
                              lambda: 0.5, proxy: "flops", distance: 3, concordant: false)),
-    .landmarks(LandmarkSet(archs: ["a", "b"], groundTruth: [0.9, 0.8], prior: [2, 1], proxy: "flops")),
+    .landmarks(LandmarkSet(archs: ["a", "b"], groundTruth: [0.9, 0.8], prior: [2, 1], proxy: "flops",
+                           flops: [3e6, 1e6], params: [1000, 400])),
     .evaluation(EvaluationRecord(step: 10, epoch: 0, accuracies: [0.5, 0.25], tauGroundTruth: 1, tauProxy: -1,
-                                 tauPrevious: 0.5, losses: [1, 2], tauGroundTruthByLoss: 1)),
+                                 tauPrevious: 0.5, losses: [1, 2], tauGroundTruthByLoss: 1, scoreBy: "loss")),
     .epochEnd(EpochRecord(epoch: 0, step: 10, meanLoss: .nan, seconds: 12.5, residentMiB: 100.5,
                           peakResidentMiB: 120.25, priorSeconds: 0.5, newPriors: 7)),
     .checkpoint(CheckpointRecord(step: 10, path: "runs/r/checkpoints/last.safetensors", reason: "epoch",
@@ -28,6 +29,7 @@ final class EventSchemaTests: XCTestCase {
     .paused(PauseRecord(step: 10, paused: true)),
     .finished(FinishRecord(step: 30, seconds: 40.5, stopped: false)),
     .failed(FailureRecord(step: 30, message: "out of memory")),
+    .detached(DetachRecord(step: 12, reason: "SIGHUP", time: 1_764_480_013.5)),
   ]
 
   static let everyCommand: [TrainerCommand] = [.pause, .resume, .setProxy("zen"), .checkpoint, .stop(save: true),
@@ -68,7 +70,7 @@ final class EventSchemaTests: XCTestCase {
     XCTAssertEqual(started["schema"] as? Int, RunRecordSchema.current)
     XCTAssertEqual(started["time_unix"] as? Double, 1_764_480_000.5)
     XCTAssertEqual(Set(started.keys), ["type", "schema", "name", "space", "strategy", "proxy", "proxies", "epochs",
-                                       "steps_per_epoch", "batch_size", "dataset", "start_step", "time_unix"])
+                                       "steps_per_epoch", "batch_size", "dataset", "start_step", "time_unix", "ranks"])
     let step = try object(EventCoding.line(Self.everyEvent[1]))
     XCTAssertEqual(Set(step.keys), ["type", "step", "epoch", "lr", "loss", "paths", "rank_loss", "lambda", "grad_norm",
                                     "images_per_second", "elapsed_seconds"])
@@ -129,7 +131,9 @@ final class EventSchemaTests: XCTestCase {
     XCTAssertEqual(checkpoints.map(\.time), [1_764_480_001.5, 1_764_480_002.75])
     guard case .landmarks(let lm) = events[1] else { return XCTFail("\(events[1])") }
     XCTAssertEqual(lm.groundTruth, [0.91, 0.42])
-    XCTAssertEqual(Set(events.map { EventCoding.type(of: $0) }), Set(EventCoding.types), "the fixture covers every type")
+    // Every type schema 1 had (`detached` came with schema 2).
+    XCTAssertEqual(Set(events.map { EventCoding.type(of: $0) }), Set(EventCoding.types).subtracting(["detached"]),
+                   "the fixture covers every type")
   }
 
   func testLegacyControlLinesDecode() throws {
