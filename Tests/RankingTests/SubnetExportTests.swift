@@ -65,6 +65,100 @@ final class SubnetExportTests: XCTestCase {
     }
   }
 
+  // MARK: - tools/rdnas_torch.py and its NumPy twin
+
+  /// Exports of three subnets (resnet with swish and with PReLU, nb201), each with a fixed NCHW input and
+  /// rdnas's logits for it.
+  func exportsWithLogits() throws -> [(dir: String, input: String, logits: [Float])] {
+    let dir = try makeTemporaryDirectory(self)
+    let supernets: [Supernet] = [ResNetSupernet(space: try tinyResNet(), activation: .swish, seed: 5),
+                                 ResNetSupernet(space: try tinyResNet(), activation: .prelu, seed: 6),
+                                 NB201Supernet(space: try tinyNB201(), seed: 7)]
+    var out: [(String, String, [Float])] = []
+    for (k, supernet) in supernets.enumerated() {
+      var rng = RandomSource(seed: 20 + UInt64(k))
+      var arch = supernet.space.sample(using: &rng)
+      if supernet is NB201Supernet { arch = Encoding(digits: [3, 2, 4, 1, 3, 0]) }  // every op once
+      let net = try SubnetExport.standalone(arch, of: supernet)
+      BatchNormRecalibration.run(net, arch: arch, batches: [batch(&rng), batch(&rng)])
+      let folder = dir.path + "/export-\(k)"
+      try SubnetExport.write(net, metadata: try SubnetExport.metadata(arch: arch, of: supernet, normalization: nil),
+                             path: folder + "/" + SubnetExport.fileName)
+      let (n, c, h, w) = (3, 3, 8, 8)
+      let nchw = (0..<(n * c * h * w)).map { _ in rng.nextGaussian() }
+      var nhwc = [Float](repeating: 0, count: nchw.count)
+      for i in 0..<n { for ch in 0..<c { for y in 0..<h { for x in 0..<w {
+        nhwc[((i * h + y) * w + x) * c + ch] = nchw[((i * c + ch) * h + y) * w + x]
+      } } } }
+      let input = Batch(x: nhwc, y: [0, 1, 2], count: n, height: h, width: w, channels: c)
+      let inputPath = folder + "/input.f32"
+      try nchw.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: inputPath))
+      out.append((folder, inputPath, logits(net, arch, input)))
+    }
+    return out
+  }
+
+  var toolsDirectory: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("tools").path
+  }
+
+  /// Runs the python3 found on PATH with `args`; nil when there is none.
+  func python(_ args: [String]) throws -> (status: Int32, output: String)? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + args
+    p.currentDirectoryURL = URL(fileURLWithPath: toolsDirectory)
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    if p.terminationStatus == 127 { return nil }  // env: python3 not found
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  func requirePython(module: String) throws {
+    guard let r = try python(["-c", "import \(module)"]) else { throw XCTSkip("python3 not installed") }
+    if r.status != 0 { throw XCTSkip("python3 has no \(module)") }
+  }
+
+  func readFloats(_ path: String) throws -> [Float] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+  }
+
+  /// The tool's standard-library half: the code decoded into the same tensor names and shapes as the file.
+  func testTorchToolListsTheExportsTensorsWithoutTorch() throws {
+    try requirePython(module: "json")
+    for e in try exportsWithLogits() {
+      let r = try XCTUnwrap(try python(["rdnas_torch.py", e.dir, "--check"]))
+      XCTAssertEqual(r.status, 0, r.output)
+      XCTAssertEqual(r.output, "ok\n")
+    }
+  }
+
+  func testNumPyForwardOfTheExportMatchesRDNAS() throws {
+    try requirePython(module: "numpy")
+    for e in try exportsWithLogits() {
+      let out = e.dir + "/numpy.f32"
+      let r = try XCTUnwrap(try python(["rdnas_numpy_reference.py", e.dir, e.input, out]))
+      XCTAssertEqual(r.status, 0, r.output)
+      XCTAssertEqual(try readFloats(out), e.logits, accuracy: 1e-4)
+    }
+  }
+
+  func testPyTorchModuleOfTheExportMatchesRDNAS() throws {
+    try requirePython(module: "torch")
+    for e in try exportsWithLogits() {
+      let out = e.dir + "/torch.f32"
+      let r = try XCTUnwrap(try python(["rdnas_torch.py", e.dir, "--logits", e.input, out]))
+      XCTAssertEqual(r.status, 0, r.output)
+      XCTAssertEqual(try readFloats(out), e.logits, accuracy: 1e-4)
+    }
+  }
+
   func testPrefixCutKeepsLeadingIndicesOfEveryDimension() {
     // A [2, 3, 2] tensor holding its own flat index; the [1, 2, 2] prefix is rows 0, cols 0-1.
     let values = (0..<12).map(Float.init)
