@@ -29,6 +29,7 @@ final class HelpTests: XCTestCase {
       "search": Set(compute + ["--run", "--name", "--top", "--method", "--generations", "--population", "--parents",
                                "--mutation-rate", "--seed", "--flops-max", "--flops-min", "--params-max", "--params-min",
                                "--checkpoint", "--score-by", "--bn-recalibrate", "--images", "--batch-size"]),
+      "export": Set(compute + ["--run", "--checkpoint", "--arch", "--out", "--bn-recalibrate", "--images", "--batch-size"]),
       "split": ["--archs", "--shards", "--out-dir"],
       "merge": ["--out"],
       "standalone": Set(space + compute + optimizer + ["--dataset", "--data", "--train-limit", "--activation", "--archs",

@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Engine
 
 /// `rdnas search` on a tiny trained NB201 supernet: outputs, the log, a resume that continues the same search
 /// without re-scoring, and bounds that nothing meets as one line with exit code 2.
@@ -57,6 +58,24 @@ final class SearchCLITests: XCTestCase {
     XCTAssertEqual(scored.count, 16)
     XCTAssertEqual(Set(scored).count, 16, "an architecture was scored twice")
     XCTAssertEqual(events.filter { $0["event"] as? String == "generation" }.map { $0["generation"] as! Int }, [0, 1, 2, 3])
+
+    // The best candidate exported with the same recalibration and images scores what the search recorded.
+    let best = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/top.json")))
+      as! [String: [String: Any]]
+    let arch = best["arch1"]!["arch"] as! String
+    (s, out) = try runRDNAS(["export", "--run", run, "--arch", arch, "--out", dir + "/best", "--bn-recalibrate", "1",
+                             "--images", "64", "--threads", "1"])
+    XCTAssertEqual(s, 0, out)
+    let url = URL(fileURLWithPath: dir + "/best/model.safetensors")
+    let (_, metadata) = try SafeTensors.read(path: url.path)
+    XCTAssertEqual(metadata["space"], "nb201")
+    XCTAssertEqual(metadata["input_shape"], "[1,1,28,28]")
+    XCTAssertEqual(metadata["validation_images"], "64")
+    XCTAssertEqual(Double(metadata["validation_accuracy"]!)!, best["arch1"]!["acc"] as! Double, accuracy: 1e-9)
+    XCTAssertEqual(Double(metadata["validation_loss"]!)!, best["arch1"]!["loss"] as! Double, accuracy: 1e-4)
+    (s, out) = try runRDNAS(["export", "--run", run, "--arch", "12345", "--out", dir + "/bad"])
+    XCTAssertEqual(s, 2, out)
+    XCTAssertEqual(out.split(separator: "\n").count, 1, out)
 
     // Other settings under the same name, and bounds nothing meets: one line, exit 2.
     for args in [bounded + ["--generations", "4", "--seed", "7"], search + ["--name", "x", "--flops-max", "1k"],
