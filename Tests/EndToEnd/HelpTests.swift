@@ -32,7 +32,7 @@ final class HelpTests: XCTestCase {
       "export": Set(compute + ["--run", "--checkpoint", "--arch", "--out", "--bn-recalibrate", "--images", "--batch-size"]),
       "split": ["--archs", "--shards", "--out-dir"],
       "merge": ["--out"],
-      "standalone": Set(space + compute + optimizer + ["--dataset", "--data", "--train-limit", "--activation", "--archs",
+      "standalone": Set(space + compute + optimizer + ["--dataset", "--data", "--train-limit", "--activation", "--archs", "--init-from",
                                                        "--out", "--shard", "--save-weights", "--seed"]),
       "demo": Set(compute + ["--epochs", "--batch-size", "--lr", "--seed", "--data"]),
       "bench": Set(compute + ["--reps", "--what", "--batch", "--pairs", "--profile"]),

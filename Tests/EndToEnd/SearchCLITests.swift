@@ -73,6 +73,25 @@ final class SearchCLITests: XCTestCase {
     XCTAssertEqual(metadata["validation_images"], "64")
     XCTAssertEqual(Double(metadata["validation_accuracy"]!)!, best["arch1"]!["acc"] as! Double, accuracy: 1e-9)
     XCTAssertEqual(Double(metadata["validation_loss"]!)!, best["arch1"]!["loss"] as! Double, accuracy: 1e-4)
+    // Fine-tuning the export: test accuracy before and after, and a fine-tuned export that differs.
+    (s, out) = try runRDNAS(["standalone", "--init-from", dir + "/best", "--out", dir + "/ft.json", "--epochs", "1",
+                             "--batch-size", "32", "--train-limit", "256", "--lr", "0.02", "--threads", "1",
+                             "--save-weights", dir + "/ft"])
+    XCTAssertEqual(s, 0, out)
+    let ft = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ft.json")))
+      as! [String: [String: Any]]
+    XCTAssertEqual(ft["arch1"]?["arch"] as? String, arch)
+    XCTAssertNotNil(ft["arch1"]?["acc_before"] as? Double)
+    let (tuned, tunedMetadata) = try SafeTensors.read(path: dir + "/ft/model.safetensors")
+    let (exported, _) = try SafeTensors.read(path: url.path)
+    XCTAssertEqual(Set(tuned.keys), Set(exported.keys))
+    XCTAssertNotEqual(tuned["classifier.weight"], exported["classifier.weight"], "fine-tuning changed the weights")
+    XCTAssertEqual(tunedMetadata["fine_tuned_epochs"], "1")
+    (s, out) = try runRDNAS(["standalone", "--init-from", dir + "/best", "--archs", dir + "/x.json", "--out", dir + "/x"])
+    XCTAssertEqual(s, 2, out)
+    (s, out) = try runRDNAS(["standalone", "--init-from", dir + "/best", "--dataset", "cifar10", "--out", dir + "/x"])
+    XCTAssertEqual(s, 2, out)
+
     (s, out) = try runRDNAS(["export", "--run", run, "--arch", "12345", "--out", dir + "/bad"])
     XCTAssertEqual(s, 2, out)
     XCTAssertEqual(out.split(separator: "\n").count, 1, out)
