@@ -70,8 +70,15 @@ struct SearchCommand: ParsableCommand {
         // every rank then records the same scores, so all keep the same state and propose the same next.
         var results: [[Double]] = []
         for e in codes[world.part(of: codes.count)] {
+          if let done = search.pendingScore(of: e), let acc = done.accuracy, let loss = done.loss {
+            results.append([acc, loss])  // scored before an interruption
+            continue
+          }
           let r = try evaluator.evaluate(e)
           results.append([r.accuracy, r.loss])
+          // Saved at once: an interrupted search loses at most the candidate it was scoring.
+          search.notePending(e, CandidateScore(score: scoreByLoss ? -r.loss : r.accuracy, accuracy: r.accuracy, loss: r.loss))
+          if world.isRoot { try folder.save(search.state) }
         }
         if world.size > 1 { results = try world.allGather(results).flatMap { $0 } }
         try search.record(codes, scores: results.map {

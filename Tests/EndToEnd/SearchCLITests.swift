@@ -59,6 +59,15 @@ final class SearchCLITests: XCTestCase {
     XCTAssertEqual(Set(scored).count, 16, "an architecture was scored twice")
     XCTAssertEqual(events.filter { $0["event"] as? String == "generation" }.map { $0["generation"] as! Int }, [0, 1, 2, 3])
 
+    // --score-by loss maximises −(validation loss); top.json keeps the accuracy in acc.
+    (s, out) = try runRDNAS(search + ["--generations", "1", "--score-by", "loss", "--name", "byloss"])
+    XCTAssertEqual(s, 0, out)
+    let byLoss = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/search/byloss/top.json")))
+      as! [String: [String: Any]]
+    let losses = (1...3).map { byLoss["arch\($0)"]!["loss"] as! Double }
+    XCTAssertEqual(losses, losses.sorted(), "best first = lowest loss first")
+    XCTAssertEqual(byLoss["arch1"]!["score"] as! Double, -losses[0])
+
     // The best candidate exported with the same recalibration and images scores what the search recorded.
     let best = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/top.json")))
       as! [String: [String: Any]]

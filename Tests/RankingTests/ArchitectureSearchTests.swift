@@ -128,6 +128,27 @@ final class ArchitectureSearchTests: XCTestCase {
     XCTAssertEqual(resumed.state, straight.state)
   }
 
+  func testScoresOfAnInterruptedGenerationAreNotComputedAgain() throws {
+    let dir = try makeTemporaryDirectory(self)
+    let score = additiveScore(seed: 6, length: resnet.encodingLength)
+    var straight = try ArchitectureSearch(space: resnet, settings: settings(.evolution, generations: 3, population: 6))
+    try straight.run(score: score)
+
+    // One generation done, then three candidates of the second scored before the process "dies".
+    let folder = SearchFolder(path: dir.path + "/s")
+    var first = try ArchitectureSearch(space: resnet, settings: settings(.evolution, generations: 3, population: 6))
+    let g0 = first.proposeGeneration()
+    try first.record(g0, scores: g0.map(score))
+    for e in first.proposeGeneration().prefix(3) { first.notePending(e, score(e)) }
+    try folder.save(first.state)
+
+    var resumed = try ArchitectureSearch(space: resnet, state: try XCTUnwrap(try folder.loadState()))
+    var rescored = [Encoding]()
+    try resumed.run { e in rescored.append(e); return score(e) }
+    XCTAssertEqual(rescored.count, 3 + 6, "the three pending candidates were not scored again")
+    XCTAssertEqual(resumed.state, straight.state)
+  }
+
   func testConstraintsNothingCanMeetAreOneLineBadInput() {
     assertThrowsRDNASError(.badInput, mentions: ["--flops-max", "admits nothing"]) {
       try CostConstraints(flopsMax: 10).checkFeasible(in: resnet)

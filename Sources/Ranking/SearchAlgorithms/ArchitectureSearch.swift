@@ -69,6 +69,14 @@ public struct SearchState: Codable, Equatable, Sendable {
   public var evaluated: [EvaluatedArchitecture] = []
   /// Generations that could not be filled with new admitted codes (a small or tightly constrained space).
   public var exhausted = false
+  /// Scores of the current, unfinished generation, saved candidate by candidate so that an interrupted search
+  /// scores none of them again (the resumed search proposes the same generation). Nil when none.
+  public var pending: [PendingScore]?
+
+  public struct PendingScore: Codable, Equatable, Sendable {
+    public var arch: Encoding
+    public var result: CandidateScore
+  }
 
   public init(settings: SearchSettings, space: String) {
     self.settings = settings; self.space = space
@@ -156,6 +164,17 @@ public struct ArchitectureSearch {
     return out
   }
 
+  /// A score of the current generation already computed (before an interruption), if any.
+  public func pendingScore(of e: Encoding) -> CandidateScore? {
+    state.pending?.first { $0.arch == e }?.result
+  }
+
+  /// Keeps a score of the current generation in the state before the whole generation is recorded.
+  public mutating func notePending(_ e: Encoding, _ result: CandidateScore) {
+    guard pendingScore(of: e) == nil else { return }
+    state.pending = (state.pending ?? []) + [SearchState.PendingScore(arch: e, result: result)]
+  }
+
   /// Records the scores of the proposed generation (`codes` must be `proposeGeneration()`'s answer) and
   /// advances the random state exactly as proposing did.
   public mutating func record(_ codes: [Encoding], scores: [CandidateScore]) throws {
@@ -170,16 +189,17 @@ public struct ArchitectureSearch {
       seen.insert(e)
     }
     state.rng = rng
+    state.pending = nil
     if codes.count < state.settings.population { state.exhausted = true }
     state.generation += 1
   }
 
-  /// Runs to the end with a score function, calling `afterGeneration` after each (to save, log, print).
+  /// Runs to the end with a score function (not called for pending scores), calling `afterGeneration` after each (to save, log, print).
   public mutating func run(score: (Encoding) throws -> CandidateScore,
                            afterGeneration: (ArchitectureSearch) throws -> Void = { _ in }) throws {
     while !state.isFinished {
       let codes = proposeGeneration()
-      try record(codes, scores: try codes.map(score))
+      try record(codes, scores: try codes.map { try pendingScore(of: $0) ?? score($0) })
       try afterGeneration(self)
     }
   }
