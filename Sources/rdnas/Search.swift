@@ -110,7 +110,7 @@ struct SearchCommand: ParsableCommand {
         + "or the same options (only --generations may change)")
     }
     saved.settings.generations = settings.generations
-    if saved.generation < settings.generations, saved.exhausted == false {
+    if saved.generation < settings.generations, !saved.exhausted, World.collective.isRoot {
       print("resuming \(folder.path) after generation \(saved.generation) (\(saved.evaluated.count) evaluated)")
     }
     return saved
