@@ -56,7 +56,7 @@ struct RDNAS: ParsableCommand {
       `rdnas <command> --help` lists that command's options.
       """,
     version: "rdnas \(BuildInfo.description)",
-    subcommands: [Train.self, MonitorRun.self, Eval.self, Rank.self, Ensemble.self, Proxy.self, Sample.self, Split.self, Merge.self, Standalone.self, Demo.self, Bench.self])
+    subcommands: [Train.self, MonitorRun.self, Eval.self, Rank.self, Ensemble.self, Proxy.self, Sample.self, Split.self, Merge.self, SearchCommand.self, Export.self, Standalone.self, Demo.self, Bench.self])
 }
 
 /// Options every compute command shares.

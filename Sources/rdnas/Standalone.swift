@@ -16,12 +16,16 @@ struct Standalone: ParsableCommand {
       rdnas standalone --space nb201 --archs candidates.json --out ground-truth.json --epochs 10
       rdnas standalone --space resnet --archs candidates.json --out gt-0.json --shard 0/4 --save-weights weights/
       mpirun -np 4 rdnas standalone --space nb201 --archs candidates.json --out ground-truth.json
+      rdnas standalone --init-from exported/rd-best --out rd-best-finetuned.json --epochs 5 --lr 0.01 --save-weights rd-best-ft/
       """,
     discussion: "Resumable: finished candidates are kept in <out>.partial.json (under mpirun, one "
       + "<out>.partial.rank<r>.json per rank) and skipped after a restart, with any number of ranks. "
-      + "Trains on the whole training set (no validation split) and reports top-1 on the official test split.")
+      + "Trains on the whole training set (no validation split) and reports top-1 on the official test split. "
+      + "With --init-from, fine-tunes one network exported by `rdnas export` instead (its space and code come "
+      + "from the export; --save-weights then writes the fine-tuned export).")
 
-  @Option(help: "Candidates JSON.") var archs: String
+  @Option(help: "Candidates JSON.") var archs: String?
+  @Option(help: "Fine-tune the subnet exported in this folder by `rdnas export` (instead of --archs).") var initFrom: String?
   @Option(help: "Output JSON (acc = top-1 on the official test split).") var out: String
   @Option(help: "Train only shard i/n.") var shard: String?
   @Option(help: "Save each trained network's weights in this folder (for --init-from).") var saveWeights: String?
@@ -35,6 +39,16 @@ struct Standalone: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       compute.apply()
+      if let initFrom {
+        guard archs == nil, shard == nil else {
+          throw RDNASError.badInput("--init-from fine-tunes one exported network: give it without --archs and --shard")
+        }
+        try fineTune(exportDirectory: initFrom)
+        return
+      }
+      guard let archs else {
+        throw RDNASError.badInput("give --archs (candidates to train from scratch) or --init-from (an export to fine-tune)")
+      }
       var config = TrainingConfig()
       config.seed = seed.seed; config.threads = compute.threads
       try self.space.apply(to: &config)

@@ -34,12 +34,7 @@ public struct CandidateEvaluator {
     let stats = net.store.all.filter { $0.kind == .buffer }
     let saved = stats.map(\.values)
     defer { for (p, v) in zip(stats, saved) { p.values = v } }
-    for p in stats { p.values = [Float](repeating: p.name.hasSuffix("running_var") ? 1 : 0, count: p.count) }
-    for (k, batch) in calibrationBatches.enumerated() {
-      let t = Tape(training: true, inference: true)
-      t.batchNormMomentum = 1 / Float(k + 1)  // cumulative mean over the calibration batches
-      _ = net.logits(t, batch.tensor(), arch: arch)
-    }
+    BatchNormRecalibration.run(net, arch: arch, batches: calibrationBatches)
     return ClassifierEvaluation.evaluate(batches: validationBatches) { t, x in net.logits(t, x, arch: arch) }
   }
 }

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Collective
+import Common
+import Data
+import Engine
+import Foundation
+import Ranking
+import Search
+import Supernet
+import Training
+
+struct SearchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "search",
+    abstract: "Search a trained supernet for the best architectures under FLOPs and parameter bounds.",
+    usage: """
+      rdnas search --run runs/rd --flops-max 40M --generations 20 --population 50 --top 10
+      rdnas search --run runs/rd --method random --flops-max 40M --generations 20 --population 50
+      """,
+    discussion: """
+      Writes <run>/search/<name>/: state.json (resumable: run the same command again, with more \
+      --generations to go further), events.jsonl, top.json (competition format) and pareto.svg.
+      """)
+
+  @Option(name: .customLong("run"), help: "Run folder of a trained supernet.") var runFolder: String
+  @Option(help: "Search name: outputs go to <run>/search/<name>/ (default: the method).") var name: String?
+  @Option(help: "Candidates written to top.json.") var top = 10
+  @OptionGroup(title: "Search") var method: SearchMethodOptions
+  @OptionGroup(title: "Constraints") var bounds: ConstraintOptions
+  @OptionGroup(title: "Scoring") var scoring: CandidateScoringOptions
+  @OptionGroup(title: "Compute") var compute: ComputeOptions
+
+  func run() throws {
+    try runReportingErrors {
+      compute.apply()
+      guard top >= 1 else { throw RDNASError.badInput("--top must be at least 1") }
+      var config = try RunFolder.readConfig(runDirectory: runFolder)
+      var settings = method.settings()
+      settings.constraints = try bounds.constraints()
+      settings.scoreBy = scoring.scoreBy.rawValue
+      try settings.validate()
+      // Constraints are checked against the space before any data is read: a bad bound costs nothing.
+      let space = try config.makeSpace()
+      try settings.constraints.checkFeasible(in: space)
+
+      let folder = SearchFolder(runFolder: runFolder, name: name ?? settings.method.rawValue)
+      let state = try resumedState(folder, settings: settings, space: space)
+      var search = try ArchitectureSearch(space: space, state: state)
+      let world = World.collective
+      if search.state.isFinished {
+        if world.isRoot { try report(search, folder) }
+        return
+      }
+
+      let ckpt = scoring.checkpoint ?? RunFolder(path: runFolder).lastCheckpointPath
+      guard FileManager.default.fileExists(atPath: ckpt) else {
+        throw RDNASError.badInput("\(runFolder) has no checkpoint (\(ckpt)); train it first")
+      }
+      let data = try RunData.load(&config)
+      let net = try config.makeSupernet(space: space)
+      try Checkpoint.restoreWeights(try Checkpoint.load(path: ckpt), into: net.store, path: ckpt)
+      let evaluator = try makeEvaluator(net: net, data: data, config: config)
+
+      if world.isRoot { try folder.append([.started(search.state)]) }
+      let scoreByLoss = scoring.scoreBy == .loss
+      while !search.state.isFinished {
+        let started = Date()
+        let codes = search.proposeGeneration()
+        // Each rank scores a contiguous part of the generation (a score depends only on its candidate);
+        // every rank then records the same scores, so all keep the same state and propose the same next.
+        var results: [[Double]] = []
+        for e in codes[world.part(of: codes.count)] {
+          if let done = search.pendingScore(of: e), let acc = done.accuracy, let loss = done.loss {
+            results.append([acc, loss])  // scored before an interruption
+            continue
+          }
+          let r = try evaluator.evaluate(e)
+          results.append([r.accuracy, r.loss])
+          // Saved at once: an interrupted search loses at most the candidate it was scoring.
+          search.notePending(e, CandidateScore(score: scoreByLoss ? -r.loss : r.accuracy, accuracy: r.accuracy, loss: r.loss))
+          if world.isRoot { try folder.save(search.state) }
+        }
+        if world.size > 1 { results = try world.allGather(results).flatMap { $0 } }
+        try search.record(codes, scores: results.map {
+          CandidateScore(score: scoreByLoss ? -$0[1] : $0[0], accuracy: $0[0], loss: $0[1])
+        })
+        guard world.isRoot else { continue }
+        // State first, then the log: the log never holds a generation the state does not.
+        try folder.save(search.state)
+        let seconds = Date().timeIntervalSince(started)
+        try folder.append(SearchEvent.generation(search.state, space: space, seconds: seconds))
+        try folder.writeOutputs(search.state, space: space, top: top)
+        printGeneration(search, seconds: seconds)
+      }
+      if world.isRoot {
+        try folder.append([SearchEvent.finished(search.state, space: space)])
+        try report(search, folder)
+      }
+    }
+  }
+
+  /// The saved state when this search was started before with the same settings (more generations allowed);
+  /// a fresh one otherwise.
+  func resumedState(_ folder: SearchFolder, settings: SearchSettings, space: any SearchSpace) throws -> SearchState {
+    guard var saved = try folder.loadState() else { return SearchState(settings: settings, space: space.name) }
+    var comparable = saved.settings
+    comparable.generations = settings.generations
+    guard comparable == settings else {
+      throw RDNASError.badInput("\(folder.path) holds a search with other settings; give another --name "
+        + "or the same options (only --generations may change)")
+    }
+    saved.settings.generations = settings.generations
+    if saved.generation < settings.generations, !saved.exhausted, World.collective.isRoot {
+      print("resuming \(folder.path) after generation \(saved.generation) (\(saved.evaluated.count) evaluated)")
+    }
+    return saved
+  }
+
+  func makeEvaluator(net: Supernet, data: RunData, config: TrainingConfig) throws -> CandidateEvaluator {
+    let val = scoring.images.map { data.validation.subset(Array(0..<min($0, data.validation.count))) } ?? data.validation
+    let loader = try BatchLoader(dataset: val, batchSize: scoring.batchSize, shuffle: false, dropLast: false,
+                                 augmentation: .none, normalization: data.normalization, seed: 0)
+    let calib = scoring.bnRecalibrate > 0
+      ? try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true, dropLast: true,
+                        augmentation: .none, normalization: data.normalization, seed: config.seed &+ 99)
+      : nil
+    return CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: scoring.bnRecalibrate)
+  }
+
+  func printGeneration(_ search: ArchitectureSearch, seconds: Double) {
+    let s = search.state
+    let best = s.ranked().first
+    print(String(format: "generation %d/%d: %d evaluated (%d in all), best %.4f, Pareto front %d, %.1f s",
+                 s.generation, s.settings.generations, s.lastGeneration.count, s.evaluated.count,
+                 best?.score ?? .nan, ParetoFront.of(s.evaluated).count, seconds))
+  }
+
+  func report(_ search: ArchitectureSearch, _ folder: SearchFolder) throws {
+    let s = search.state
+    try folder.writeOutputs(s, space: search.space, top: top)
+    if s.exhausted { print("the space has no more admitted architectures to propose; search stopped early") }
+    if let best = s.ranked().first {
+      print(String(format: "best %@ (score %.4f, %.2f MFLOPs, %d params) of %d evaluated", search.space.format(best.arch),
+                   best.score, best.flops / 1e6, best.params, s.evaluated.count))
+    }
+    print("wrote \(folder.topPath) and \(folder.paretoPath)")
+  }
+}
