@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
   @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
-    compute.apply()
+    try compute.apply()
     switch what {
     case "nb201": return try supernetStep(nb201: true)
     case "resnet": return try supernetStep(nb201: false)
