@@ -16,25 +16,32 @@ public struct PrecisionProbe {
   let labels: [Int32]
 
   public init(config: TrainingConfig, space: any SearchSpace, channels: Int, height: Int, width: Int) throws {
-    net = try config.makeSupernet(space: space)
+    try self.init(net: config.makeSupernet(space: space), space: space, batchSize: config.batchSize,
+                  channels: channels, height: height, width: width,
+                  activation: space is ResNetSpace ? config.activation.rawValue : nil)
+  }
+
+  /// Probes `net`, which must not be the network being trained (its BN statistics move).
+  public init(net: Supernet, space: any SearchSpace, batchSize n: Int, channels: Int, height: Int, width: Int,
+              activation: String? = nil) {
+    self.net = net
     arch = space.largest
-    let n = config.batchSize
     var rng = RandomSource(seed: 0x9EC)
     x = Tensor(shape: Shape(n, channels, height, width),
                values: (0..<(n * channels * height * width)).map { _ in rng.nextGaussian() })
-    let sizes: String
+    var sizes = ""
     var classes = 10
     switch space {
     case let rs as ResNetSpace:
       let c = rs.config
       classes = c.classes
-      sizes = "base=\(c.baseChannels.map(String.init).joined(separator: ",")) divisor=\(c.channelDivisor) "
-        + "activation=\(config.activation.rawValue)"
+      sizes = "base=\(c.baseChannels.map(String.init).joined(separator: ",")) divisor=\(c.channelDivisor)"
     case let nb as NB201Space:
       classes = nb.config.classes
       sizes = "C=\(nb.config.C) N=\(nb.config.N)"
-    default: sizes = ""
+    default: break
     }
+    if let activation { sizes += " activation=\(activation)" }
     labels = (0..<n).map { _ in Int32(rng.next() % UInt64(max(1, classes))) }
     network = "\(space.name) \(sizes) largest \(space.format(arch)) batch=\(n) input=\(channels)x\(height)x\(width)"
   }
