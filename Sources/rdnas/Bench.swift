@@ -79,12 +79,15 @@ struct Bench: ParsableCommand {
     let opt = SGD(store: net.store, config: cfg)
     let paths = nb201 ? 1 : 4
     var prof: OpProfile?
-    func newTape() -> Tape {  // every tape of the step shares the profile
+    var weights: WeightLayoutCache?
+    func newTape() -> Tape {  // every tape of the step shares the profile and, as in training, the weights' reorders
       let t = Tape(training: true)
       t.profile = prof
+      t.weightCache = weights
       return t
     }
     let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile() } }) {
+      weights = paths + pairs > 1 ? WeightLayoutCache() : nil
       if nb201 {
         let t = newTape()
         try t.backward(t.crossEntropy(net.logits(t, x, arch: space.sample(using: &rng)), labels: y))

@@ -32,6 +32,10 @@ public final class Trainer: @unchecked Sendable {
   var control: ControlChannel.Reader?
   var runStart = Date()
   var stepsAtStart = 0
+  /// Conv weight reorders the last step ran and the ones its `WeightLayoutCache` saved.
+  public internal(set) var lastStepReorders = (executed: 0, reused: 0)
+  /// Off only in tests comparing against reordering on every use.
+  var reuseWeightReorders = true
   /// Combines the ranks' gradients before each update (a no-op with one rank).
   public let exchange: GradientExchange
 
