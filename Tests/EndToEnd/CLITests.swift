@@ -50,7 +50,7 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(s, 0, out)
     for i in 0..<2 {
       (s, out) = try runRDNAS(["eval", "--run", dir + "/sup", "--archs", dir + "/c.json", "--shard", "\(i)/2",
-                               "--out", dir + "/e\(i).json", "--images", "100", "--threads", "1"])
+                               "--out", dir + "/e\(i).json", "--images", "100", "--threads", "1", "--precision", "fp32"])
       XCTAssertEqual(s, 0, out)
     }
     (s, out) = try runRDNAS(["merge", dir + "/e0.json", dir + "/e1.json", "--out", dir + "/all.json"])
