@@ -63,8 +63,10 @@ run: build data
 	  --proxy flops --pairs 2 --lambda-schedule warmup --min-distance 33 --dataset fashion-mnist \
 	  --epochs 5 --landmarks 20 --eval-images 500 --eval-every-steps 100 $(RUN_ARGS)
 
+## BENCH_ARGS: e.g. --threads 1 (see bench/run.sh); --reps 1 --quick only to check the script, not for results.
+BENCH_ARGS ?=
 bench: build data
-	bash bench/run.sh
+	bash bench/run.sh $(BENCH_ARGS)
 
 bench-rank: build data
 	bash bench/rank.sh

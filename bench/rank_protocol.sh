@@ -14,7 +14,7 @@ JOBS=${JOBS:-1}; SEEDS=${SEEDS:-"0 1 2"}
 mkdir -p "$R"
 [ -f "$R/heldout-uniform.json" ] || python3 tools/uniform_cells.py $GT 560 2026 "$R/heldout-uniform.json"
 COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --lr 0.05 --log-every 100
-  --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500"
+  --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500 --precision fp32"
 RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
@@ -39,7 +39,7 @@ run() {  # name seed options...
     || $BIN train --name $run --seed $seed $COMMON "$@" 2> "$R/$run.log"
   local t1=$(date +%s)
   [ -f "$R/$run-eval.json" ] || $BIN eval --run "$R/$run" --archs "$R/heldout-uniform.json" --out "$R/$run-eval.json" \
-    --images 1000 --bn-recalibrate 5 --threads 1 2>> "$R/$run.log"
+    --images 1000 --bn-recalibrate 5 --threads 1 --precision fp32 2>> "$R/$run.log"
   echo "$run train $(( t1 - t0 )) s, eval $(( $(date +%s) - t1 )) s" >> "$R/times.txt"
 }
 wanted=" $* "

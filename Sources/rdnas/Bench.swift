@@ -6,6 +6,7 @@ import Foundation
 import Ranking
 import Search
 import Supernet
+import Training
 
 /// Engine micro-benchmarks with the same definitions as bench/peer_resnet20.py, one line per figure.
 struct Bench: ParsableCommand {
@@ -24,7 +25,9 @@ struct Bench: ParsableCommand {
   @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
-    compute.apply()
+    // A supernet step under --precision auto measures that supernet (as `rdnas train` does); the other
+    // cases, the conv probe.
+    if compute.applyThreads() == nil, what != "nb201", what != "resnet" { try compute.apply() }
     switch what {
     case "nb201": return try supernetStep(nb201: true)
     case "resnet": return try supernetStep(nb201: false)
@@ -59,35 +62,32 @@ struct Bench: ParsableCommand {
   /// The peer's step definitions (`../shared/tools/peer_torch.py`): NB201 SPOS (one uniform path, C=16,
   /// N=5) and the elastic CIFAR ResNet sandwich (max + min + 2 random with KD), random 32×32 input.
   func supernetStep(nb201: Bool) throws {
+    if compute.precision == .auto {
+      let (probeSpace, probeNet) = try makeSupernet(nb201: nb201)  // a copy: the probe moves BN statistics
+      let probe = PrecisionProbe(net: probeNet, space: probeSpace, batchSize: batch, channels: 3, height: 32, width: 32)
+      let d = try compute.autoPrecision.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: probe.network,
+                                                                       threads: DNNL.threads), pass: probe.pass)
+      Precision.default = d.precision
+      FileHandle.standardError.write(Data("rdnas: precision \(d.precision.rawValue): \(d.reason)\n".utf8))
+    }
     var rng = RandomSource(seed: 0)
     let x = Tensor(shape: Shape(batch, 3, 32, 32), values: (0..<(batch * 3 * 32 * 32)).map { _ in rng.nextGaussian() })
     let y = (0..<batch).map { _ in Int32(rng.next() % 10) }
-    let space: any SearchSpace
-    let net: Supernet
+    let (space, net) = try makeSupernet(nb201: nb201)
     var cfg = SGD.Config()
-    if nb201 {
-      let s = NB201Space()
-      space = s
-      net = NB201Supernet(space: s, seed: 1)
-      cfg.weightDecay = 5e-4; cfg.nesterov = true
-    } else {
-      // The peer's elastic ResNet: 3 stages of 16/32/64 with max depth 5, widths rounded to 8.
-      var c = ResNetSpace.Config()
-      c.baseChannels = [16, 32, 64]; c.maxDepths = [5, 5, 5]; c.strides = [1, 2, 2]; c.channelDivisor = 8
-      c.widthCodesPerStage = Array(repeating: [1, 2, 3, 4, 5, 6, 7], count: 3)
-      let s = try ResNetSpace(config: c)
-      space = s
-      net = ResNetSupernet(space: s, seed: 1)
-    }
+    if nb201 { cfg.weightDecay = 5e-4; cfg.nesterov = true }
     let opt = SGD(store: net.store, config: cfg)
     let paths = nb201 ? 1 : 4
     var prof: OpProfile?
-    func newTape() -> Tape {  // every tape of the step shares the profile
+    var weights: WeightLayoutCache?
+    func newTape() -> Tape {  // every tape of the step shares the profile and, as in training, the weights' reorders
       let t = Tape(training: true)
       t.profile = prof
+      t.weightCache = weights
       return t
     }
     let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile() } }) {
+      weights = paths + pairs > 1 ? WeightLayoutCache() : nil
       if nb201 {
         let t = newTape()
         try t.backward(t.crossEntropy(net.logits(t, x, arch: space.sample(using: &rng)), labels: y))
@@ -111,8 +111,27 @@ struct Bench: ParsableCommand {
     }
     let images = Double(batch * paths)
     print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
-                 DNNL.threads, Precision.default.rawValue, batch, pairs, mn, md, images / md * 1000))
+                 DNNL.threads, precisionLabel, batch, pairs, mn, md, images / md * 1000))
     if let prof { print(prof.table(steps: reps)) }
+  }
+
+  /// The peer's supernets: NB201 (C=16, N=5), or its elastic ResNet (3 stages of 16/32/64 with max depth 5,
+  /// widths rounded to 8).
+  func makeSupernet(nb201: Bool) throws -> (space: any SearchSpace, net: Supernet) {
+    if nb201 {
+      let s = NB201Space()
+      return (s, NB201Supernet(space: s, seed: 1))
+    }
+    var c = ResNetSpace.Config()
+    c.baseChannels = [16, 32, 64]; c.maxDepths = [5, 5, 5]; c.strides = [1, 2, 2]; c.channelDivisor = 8
+    c.widthCodesPerStage = Array(repeating: [1, 2, 3, 4, 5, 6, 7], count: 3)
+    let s = try ResNetSpace(config: c)
+    return (s, ResNetSupernet(space: s, seed: 1))
+  }
+
+  /// `precision=<what ran>`, with `requested=auto` when --precision auto chose it.
+  var precisionLabel: String {
+    Precision.default.rawValue + (compute.precision == .auto ? " requested=auto" : "")
   }
 
   /// Candidate evaluation as `rdnas eval` runs it (inference tapes, batch 250, one validation set shared by
@@ -138,14 +157,14 @@ struct Bench: ParsableCommand {
         for arch in candidates { _ = try evaluator.evaluate(arch) }
         let s = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         print(String(format: "eval_%@ threads=%d precision=%@ candidates=%d images=%d recal=%d seconds=%.1f candidates/s=%.2f",
-                     name, DNNL.threads, Precision.default.rawValue, reps, images, recal ? 5 : 0, s, Double(reps) / s))
+                     name, DNNL.threads, precisionLabel, reps, images, recal ? 5 : 0, s, Double(reps) / s))
       }
     }
   }
 
   func report(_ name: String, _ mn: Double, _ md: Double) {
     print(String(format: "%@ threads=%d precision=%@ min_ms=%.2f median_ms=%.2f", name, DNNL.threads,
-                 Precision.default.rawValue, mn, md))
+                 precisionLabel, mn, md))
   }
 
   func timed(_ reps: Int, warmed: () -> Void = {}, _ body: () throws -> Void) rethrows -> (Double, Double) {

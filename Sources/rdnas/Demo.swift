@@ -21,7 +21,7 @@ struct Demo: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      compute.apply()
+      try compute.apply()
       let train = try DatasetLoader.load(dataset: "fashion-mnist", path: data, train: true, cacheDirectory: nil)
       let test = try DatasetLoader.load(dataset: "fashion-mnist", path: data, train: false, cacheDirectory: nil)
       let net = SmallConvNet(inputChannels: train.channels, classes: train.classNames.count, seed: seed)

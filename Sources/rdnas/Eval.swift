@@ -31,7 +31,7 @@ struct Eval: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      compute.apply()
+      try compute.apply()
       var config = try RunFolder.readConfig(runDirectory: self.runFolder)
       let ckpt = checkpoint ?? RunFolder(path: self.runFolder).lastCheckpointPath
       guard FileManager.default.fileExists(atPath: ckpt) else {

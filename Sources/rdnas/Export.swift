@@ -35,7 +35,7 @@ struct Export: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      compute.apply()
+      try compute.apply()
       guard bnRecalibrate >= 0 else { throw RDNASError.badInput("--bn-recalibrate must be at least 0") }
       var config = try RunFolder.readConfig(runDirectory: runFolder)
       let space = try config.makeSpace()

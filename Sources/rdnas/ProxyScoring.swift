@@ -61,7 +61,7 @@ struct Proxy: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      compute.apply()
+      try compute.apply()
       var config = TrainingConfig()
       config.seed = seed.seed; config.threads = compute.threads
       try self.space.apply(to: &config)

@@ -3,6 +3,7 @@ import Collective
 import Common
 import Engine
 import Foundation
+import Training
 
 @main
 enum Entry {
@@ -64,15 +65,37 @@ struct ComputeOptions: ParsableArguments {
   @Option(help: "Threads for oneDNN (default: all cores; under mpirun, the cores shared by the node's ranks).")
   var threads: Int?
 
-  @Option(help: "Convolution precision: fp32 | bf16 (bf16 activations and weights, fp32 masters, BN and loss).")
-  var precision: Precision = .fp32
+  @Option(help: "Convolution precision: auto | fp32 | bf16 (bf16: bf16 activations and weights, fp32 masters, BN and loss; auto: bf16 only where a short measurement on this CPU finds it faster, cached in ~/.cache/rdnas).")
+  var precision: PrecisionChoice = .auto
 
-  func apply() {
+  /// Sets the threads and, for a fixed precision, the process's precision; returns the fixed choice's
+  /// decision, or nil for `auto` (the caller measures its own network: see `autoPrecision`).
+  @discardableResult
+  func applyThreads() -> PrecisionDecision? {
     // Ranks busy-wait in collectives: ranks × threads above the core count makes them fight for cores.
     DNNL.setThreads(threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / World.ranksOnThisNode))
-    let (resolved, warning) = Precision.resolve(precision)
-    if let warning { FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8)) }
-    Precision.default = resolved
+    guard let fixed = Precision(rawValue: precision.rawValue) else { return nil }
+    let decision = PrecisionDecision.fixed(fixed)
+    if decision.precision != fixed { FileHandle.standardError.write(Data("rdnas: \(decision.reason)\n".utf8)) }
+    Precision.default = decision.precision
+    return decision
+  }
+
+  /// `--precision auto` measuring with notes (a corrupt or unwritable cache) on stderr.
+  var autoPrecision: AutoPrecision {
+    AutoPrecision(note: { FileHandle.standardError.write(Data("rdnas: note: \($0)\n".utf8)) })
+  }
+
+  /// Threads and precision for commands without one network of their own: `auto` times the engine's 3×3
+  /// convolution case (cached per CPU and thread count).
+  @discardableResult
+  func apply() throws -> PrecisionDecision {
+    if let fixed = applyThreads() { return fixed }
+    let probe = ConvolutionProbe()
+    let decision = try autoPrecision.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: probe.network,
+                                                                    threads: DNNL.threads), pass: probe.pass)
+    Precision.default = decision.precision
+    return decision
   }
 }
 
@@ -102,3 +125,4 @@ private func abortJobIfParallel(message: String, code: Int32) {
   world.abort(code: code)
 }
 extension Precision: ExpressibleByArgument {}
+extension PrecisionChoice: ExpressibleByArgument {}

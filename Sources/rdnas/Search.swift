@@ -32,7 +32,7 @@ struct SearchCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      compute.apply()
+      try compute.apply()
       guard top >= 1 else { throw RDNASError.badInput("--top must be at least 1") }
       var config = try RunFolder.readConfig(runDirectory: runFolder)
       var settings = method.settings()

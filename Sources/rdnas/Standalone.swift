@@ -38,7 +38,7 @@ struct Standalone: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      compute.apply()
+      try compute.apply()
       if let initFrom {
         guard archs == nil, shard == nil else {
           throw RDNASError.badInput("--init-from fine-tunes one exported network: give it without --archs and --shard")

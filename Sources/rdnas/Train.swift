@@ -61,9 +61,9 @@ struct Train: ParsableCommand {
         return try RankLauncher.run(ranks: ranks, arguments: args, runFolder: output.runsDir + "/" + output.name,
                                     headless: headless, ui: ui)
       }
-      compute.apply()
+      let fixedPrecision = compute.applyThreads()
       var config = try makeConfig()
-      if !resume { config.precision = Precision.default }
+      if !resume, let fixedPrecision { config.precision = fixedPrecision.precision }
       let world = World.collective
       // Under mpirun rank 0's stdout is a pipe: the ranks always run headless (`rdnas monitor` attaches).
       var headless = self.headless || world.size > 1
@@ -81,7 +81,8 @@ struct Train: ParsableCommand {
         }
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
-                                collective: world)
+                                collective: world, autoPrecision: fixedPrecision == nil ? compute.autoPrecision : nil)
+      Precision.default = trainer.context.precision
       if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
         FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))
       }
@@ -126,6 +127,8 @@ func runHeadless(_ trainer: Trainer, onHangup: HangupPolicy) throws {
   defer { signals.cancel() }
   trainer.addSink { e in
     switch e {
+    case .started(let r):
+      if let p = r.precision { progress("precision \(p)" + (r.precisionReason.map { ": \($0)" } ?? "")) }
     case .step(let s):
       lastStep.withLock { $0 = s.step }
       let total = trainer.stepsPerEpoch * trainer.config.epochs

@@ -50,7 +50,7 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(s, 0, out)
     for i in 0..<2 {
       (s, out) = try runRDNAS(["eval", "--run", dir + "/sup", "--archs", dir + "/c.json", "--shard", "\(i)/2",
-                               "--out", dir + "/e\(i).json", "--images", "100", "--threads", "1"])
+                               "--out", dir + "/e\(i).json", "--images", "100", "--threads", "1", "--precision", "fp32"])
       XCTAssertEqual(s, 0, out)
     }
     (s, out) = try runRDNAS(["merge", dir + "/e0.json", dir + "/e1.json", "--out", dir + "/all.json"])
@@ -94,6 +94,32 @@ final class CLITests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/insist/metrics.jsonl"), "fails before any work")
   }
 
+  /// `--precision auto|fp32|bf16` are accepted; the choice and its reason lead the headless output and the
+  /// `started` event; auto's measurement goes to $XDG_CACHE_HOME/rdnas/precision.json.
+  func testPrecisionChoiceIsLoggedInHeadlessLineAndEvents() throws {
+    var env = ProcessInfo.processInfo.environment
+    env["XDG_CACHE_HOME"] = dir + "/cache"
+    for choice in ["fp32", "bf16", "auto"] {
+      let (s, out) = try runRDNAS(["train", "--headless", "--name", choice, "--runs-dir", dir, "--strategy", "spos",
+                                   "--paths", "1", "--precision", choice] + tiny, environment: env)
+      XCTAssertEqual(s, 0, out)
+      let line = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("precision ") }, out)
+      let log = try String(contentsOfFile: dir + "/\(choice)/metrics.jsonl", encoding: .utf8)
+      if choice == "fp32" {
+        XCTAssertEqual(line, "precision fp32: --precision fp32")
+        XCTAssertTrue(log.contains("\"precision\":\"fp32\""), log)
+      } else if choice == "bf16" {  // falls back to fp32 (with a warning) where the CPU has no native bf16
+        XCTAssertTrue(line == "precision bf16: --precision bf16" || line.contains("running in fp32"), String(line))
+      } else {
+        XCTAssertTrue(line.contains(": auto: "), String(line))
+        XCTAssertTrue(log.contains("\"precision_reason\":\"auto: "), log)
+        if line.contains("no native bf16") { continue }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/cache/rdnas/precision.json"))
+        XCTAssertTrue(log.contains("\"precision_fp32_ms\""), log)
+      }
+    }
+  }
+
   func testBadInputGivesOneLineErrorsAndExitCode2() throws {
     let cases: [[String]] = [
       ["eval", "--run", dir + "/missing", "--archs", "x.json", "--out", dir + "/o.json"],
@@ -104,6 +130,7 @@ final class CLITests: XCTestCase {
       ["proxy", "--proxies", "magic", "--all", "--space", "nb201", "--out", dir + "/p.csv"],
       ["train", "--headless", "--checkpoint-every", "sometimes", "--runs-dir", dir],
       ["train", "--headless", "--keep-checkpoints", "0", "--runs-dir", dir],
+      ["train", "--headless", "--precision", "fp16", "--runs-dir", dir],
     ]
     for args in cases {
       let (s, out) = try runRDNAS(args)

@@ -13,7 +13,7 @@ final class CheckpointKillTests: XCTestCase {
     // A checkpoint after every step, so the trainer spends much of its time writing them.
     let args = ["train", "--headless", "--name", "k", "--runs-dir", dir, "--space", "nb201", "--nb201-c", "16",
                 "--nb201-n", "1", "--strategy", "spos", "--paths", "1", "--train-limit", "6400", "--validation-size",
-                "200", "--batch-size", "32", "--epochs", "3", "--threads", "1", "--checkpoint-every", "1",
+                "200", "--batch-size", "32", "--epochs", "3", "--threads", "1", "--precision", "fp32", "--checkpoint-every", "1",
                 "--log-every", "50"]
     var generator = SystemRandomNumberGenerator()
     var lastStep = 0, kills = 0, midWrite = 0

@@ -25,11 +25,11 @@ final class SearchCLITests: XCTestCase {
     var (s, out) = try runRDNAS(["train", "--headless", "--name", "sup", "--runs-dir", dir, "--strategy", "spos",
                                  "--paths", "1", "--space", "nb201", "--nb201-c", "4", "--nb201-n", "1",
                                  "--train-limit", "256", "--validation-size", "100", "--batch-size", "32",
-                                 "--epochs", "1", "--threads", "1"])
+                                 "--epochs", "1", "--threads", "1", "--precision", "fp32"])
     XCTAssertEqual(s, 0, out)
     let run = dir + "/sup"
     let search = ["search", "--run", run, "--population", "4", "--parents", "2", "--images", "64",
-                  "--bn-recalibrate", "1", "--batch-size", "64", "--top", "3", "--threads", "1"]
+                  "--bn-recalibrate", "1", "--batch-size", "64", "--top", "3", "--threads", "1", "--precision", "fp32"]
     let bounded = search + ["--flops-max", "2M"]
     (s, out) = try runRDNAS(bounded + ["--generations", "2"])
     XCTAssertEqual(s, 0, out)
@@ -73,7 +73,7 @@ final class SearchCLITests: XCTestCase {
       as! [String: [String: Any]]
     let arch = best["arch1"]!["arch"] as! String
     (s, out) = try runRDNAS(["export", "--run", run, "--arch", arch, "--out", dir + "/best", "--bn-recalibrate", "1",
-                             "--images", "64", "--threads", "1"])
+                             "--images", "64", "--threads", "1", "--precision", "fp32"])
     XCTAssertEqual(s, 0, out)
     let url = URL(fileURLWithPath: dir + "/best/model.safetensors")
     let (_, metadata) = try SafeTensors.read(path: url.path)

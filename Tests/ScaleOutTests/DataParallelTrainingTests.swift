@@ -22,7 +22,7 @@ final class DataParallelTrainingTests: XCTestCase {
   func trainArgs(_ name: String, epochs: Int, _ extra: [String] = []) -> [String] {
     ["train", "--headless", "--runs-dir", runs, "--name", name, "--space", "nb201", "--nb201-c", "4", "--nb201-n", "1",
      "--train-limit", "256", "--validation-size", "200", "--batch-size", "32", "--epochs", "\(epochs)",
-     "--strategy", "spos", "--paths", "1", "--threads", "1", "--seed", "7", "--log-every", "1",
+     "--strategy", "spos", "--paths", "1", "--threads", "1", "--precision", "fp32", "--seed", "7", "--log-every", "1",
      "--schedule", "constant", "--lr", "0.05"] + extra
   }
 
@@ -48,6 +48,21 @@ final class DataParallelTrainingTests: XCTestCase {
     var s = 0.0
     for (k, u) in a { for (x, y) in zip(u, b[k] ?? []) { s += Double(x - y) * Double(x - y) } }
     return s.squareRoot()
+  }
+
+  /// `--precision auto` under mpirun: rank 0 measures, every rank takes its choice (a rank measuring on its own
+  /// could pick differently, or wait in the broadcast forever), and the run records it once.
+  func testTwoRanksShareOneAutoPrecisionChoice() throws {
+    let args = trainArgs("auto2", epochs: 1).map { $0 == "fp32" ? "auto" : $0 }
+    let job = try MPI.Job(try MPI.mpirun(), ["--allow-run-as-root", "--oversubscribe", "-np", "2", try MPI.rdnas()] + args,
+                          extraEnvironment: ["XDG_CACHE_HOME": runs + "/cache"])
+    let r = job.finish()
+    XCTAssertEqual(r.status, 0, r.output)
+    let started = events("auto2").compactMap { e -> RunInfo? in if case .started(let i) = e { return i } else { return nil } }
+    XCTAssertEqual(started.count, 1)
+    let reason = try XCTUnwrap(started.first?.precisionReason)
+    XCTAssertTrue(reason.hasPrefix("auto: "), reason)
+    XCTAssertEqual(started.first?.ranks, 2)
   }
 
   /// (a) with BN: each rank normalises its half batch with its own statistics (as PyTorch DDP does by
@@ -104,7 +119,7 @@ final class DataParallelTrainingTests: XCTestCase {
     let body = archs.enumerated().map { "\"arch\($0.offset + 1)\": {\"acc\": 0, \"arch\": \"\($0.element)\"}" }
     try ("{" + body.joined(separator: ", ") + "}").write(toFile: cands, atomically: true, encoding: .utf8)
     let e = try MPI.run(ranks: 0, ["eval", "--run", "\(runs)/\(name)", "--archs", cands, "--out", out, "--images", "64",
-                                   "--threads", "1"])
+                                   "--threads", "1", "--precision", "fp32"])
     XCTAssertEqual(e.status, 0, e.output)
     let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out)))
                              as? [String: [String: Any]])

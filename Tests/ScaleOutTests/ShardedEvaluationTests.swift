@@ -15,7 +15,7 @@ final class ShardedEvaluationTests: XCTestCase {
     let train = try MPI.run(ranks: 0, ["train", "--headless", "--runs-dir", dir, "--name", "net", "--space", "nb201",
                                        "--nb201-c", "4", "--nb201-n", "1", "--train-limit", "128", "--validation-size", "200",
                                        "--batch-size", "32", "--epochs", "1", "--strategy", "spos", "--paths", "1",
-                                       "--threads", "1"])
+                                       "--threads", "1", "--precision", "fp32"])
     XCTAssertEqual(train.status, 0, train.output)
     let cands = dir + "/cands.json"
     let sample = try MPI.run(ranks: 0, ["sample", "--space", "nb201", "--count", "7", "--out", cands])
@@ -24,7 +24,7 @@ final class ShardedEvaluationTests: XCTestCase {
       let tag = extra.joined(separator: "_").replacingOccurrences(of: "/", with: "of")
       let out = "\(dir)/scores-\(ranks)-\(tag).json"
       let r = try MPI.run(ranks: ranks, ["eval", "--run", dir + "/net", "--archs", cands, "--out", out, "--images", "100",
-                                         "--threads", "1"] + extra)
+                                         "--threads", "1", "--precision", "fp32"] + extra)
       XCTAssertEqual(r.status, 0, r.output)
       return try Data(contentsOf: URL(fileURLWithPath: out))
     }
@@ -38,7 +38,7 @@ final class ShardedEvaluationTests: XCTestCase {
     func proxy(_ ranks: Int) throws -> Data {
       let out = dir + "/proxy-\(ranks).csv"
       let r = try MPI.run(ranks: ranks, ["proxy", "--space", "nb201", "--archs", cands, "--proxies", "flops,synflow,snip",
-                                         "--out", out, "--threads", "1"])
+                                         "--out", out, "--threads", "1", "--precision", "fp32"])
       XCTAssertEqual(r.status, 0, r.output)
       return try Data(contentsOf: URL(fileURLWithPath: out))
     }
@@ -49,7 +49,7 @@ final class ShardedEvaluationTests: XCTestCase {
       let out = dir + "/standalone-\(ranks).json"
       let r = try MPI.run(ranks: ranks, ["standalone", "--space", "nb201", "--nb201-c", "4", "--nb201-n", "1",
                                          "--train-limit", "64", "--batch-size", "32", "--epochs", "1", "--archs", cands,
-                                         "--out", out, "--threads", "1"])
+                                         "--out", out, "--threads", "1", "--precision", "fp32"])
       XCTAssertEqual(r.status, 0, r.output)
       let partials = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".partial") }
       XCTAssertEqual(partials, [], "partial files are removed once the output is written")

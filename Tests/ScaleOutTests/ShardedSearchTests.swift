@@ -15,11 +15,12 @@ final class ShardedSearchTests: XCTestCase {
     let train = try MPI.run(ranks: 0, ["train", "--headless", "--runs-dir", dir, "--name", "net", "--space", "nb201",
                                        "--nb201-c", "4", "--nb201-n", "1", "--train-limit", "128", "--validation-size", "100",
                                        "--batch-size", "32", "--epochs", "1", "--strategy", "spos", "--paths", "1",
-                                       "--threads", "1"])
+                                       "--threads", "1", "--precision", "fp32"])
     XCTAssertEqual(train.status, 0, train.output)
     func search(_ ranks: Int) throws -> [String: Any] {
       let r = try MPI.run(ranks: ranks, ["search", "--run", dir + "/net", "--name", "r\(ranks)", "--population", "5",
-                                         "--generations", "3", "--images", "64", "--bn-recalibrate", "1", "--threads", "1"])
+                                         "--generations", "3", "--images", "64", "--bn-recalibrate", "1", "--threads", "1",
+                                         "--precision", "fp32"])
       XCTAssertEqual(r.status, 0, r.output)
       let state = try Data(contentsOf: URL(fileURLWithPath: dir + "/net/search/r\(ranks)/state.json"))
       return try JSONSerialization.jsonObject(with: state) as! [String: Any]

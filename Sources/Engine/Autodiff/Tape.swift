@@ -35,6 +35,8 @@ public final class Tape {
   public var profile: OpProfile? { didSet { profile?.restart() } }
   /// Precision of convolutions recorded on this tape.
   public var precision: Precision = .default
+  /// Conv weights already reordered this step (see `WeightLayoutCache`); nil: reorder on every use.
+  public var weightCache: WeightLayoutCache?
 
   /// No backward will run (evaluation): ops record nothing, so each activation is freed, and its buffer
   /// reused, as soon as the next op has read it instead of living until the tape dies.

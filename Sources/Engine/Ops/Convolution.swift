@@ -19,17 +19,16 @@ extension Tape {
     let y = Tensor(shape: Shape(x.shape.n, outChannels, prims.ho, prims.wo), requiresGrad: true)
     costs?.convMACs += Double(prims.ho * prims.wo * outChannels * kernel * kernel * x.shape.c)
 
-    let slice = dnnl.memory(prims.sliceMD, weight.value)
-    let wBuf = Scratch.get(Scratch.convWeights, bytes: MD.size(prims.fwdWeightsMD))
+    let cache = weightCache
+    let wBuf = WeightLayoutCache.weights(weight, prims, .forward, cache: cache, scratch: Scratch.convWeights)
     let wMem = dnnl.memory(prims.fwdWeightsMD, wBuf)
-    dnnl.execute(prims.sliceToFwd, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
     // bf16: x's bf16 copy is made once and kept for the weight gradient (half the size of x, which the
     // tape keeps alive anyway), instead of converting x again during backward.
     let xLow = prims.srcToLow == nil ? nil : SavedBuffer((MD.size(prims.srcLowMD) + 3) / 4)
     let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, into: xLow?.pointer)
     let dst = dnnl.memory(prims.dstMD, y.data)
     dnnl.execute(prims.forward, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wMem), (DNNL_ARG_DST, dst)])
-    dnnl.release(slice, wMem, src, dst)
+    dnnl.release(wMem, src, dst)
 
     record("conv2d(\(weight.name))", y) {
       guard let dy = y.grad else { return }
@@ -47,17 +46,16 @@ extension Tape {
       dnnl.release(dwMem, srcMem, gradSlice)
 
       if x.requiresGrad {
-        let slice = dnnl.memory(prims.sliceMD, weight.value)
-        let wBuf = Scratch.get(Scratch.convBwdWeights, bytes: MD.size(prims.bwdDataWeightsMD))
+        let wBuf = WeightLayoutCache.weights(weight, prims, .backwardData, cache: cache,
+                                             scratch: Scratch.convBwdWeights)
         let wMem = dnnl.memory(prims.bwdDataWeightsMD, wBuf)
-        dnnl.execute(prims.sliceToBwdData, [(DNNL_ARG_FROM, slice), (DNNL_ARG_TO, wMem)])
         x.accumulateGrad { dx in
           let dxMem = dnnl.memory(prims.srcMD, dx)
           dnnl.execute(prims.backwardData, [(DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_WEIGHTS, wMem),
                                             (DNNL_ARG_DIFF_SRC, dxMem)])
           dnnl.release(dxMem)
         }
-        dnnl.release(slice, wMem)
+        dnnl.release(wMem)
       }
       dnnl.release(dyMem)
     }

@@ -9,6 +9,8 @@ public struct RunContext: Sendable {
   /// oneDNN/OpenMP threads of the training thread (nil: leave the process's setting).
   public var threads: Int?
   public var collective: any Collective
+  /// Why `precision` was chosen (and the measured pass times under `--precision auto`), for the run's events.
+  public var precisionDecision: PrecisionDecision?
 
   public init(precision: Precision = .fp32, threads: Int? = nil, collective: any Collective = SingleProcess()) {
     self.precision = precision
@@ -17,8 +19,9 @@ public struct RunContext: Sendable {
   }
 
   /// The context a run's config asks for, on `collective`; bf16 falls back to fp32 where the CPU lacks it.
-  public init(config: TrainingConfig, collective: any Collective) {
+  public init(config: TrainingConfig, collective: any Collective, precisionDecision: PrecisionDecision? = nil) {
     self.init(precision: Precision.resolve(config.precision ?? .fp32).precision, threads: config.threads,
               collective: collective)
+    self.precisionDecision = precisionDecision
   }
 }

@@ -18,7 +18,10 @@ extension Trainer {
                           proxy: state.proxy, proxies: config.rank.cycle, epochs: config.epochs,
                           stepsPerEpoch: stepsPerEpoch, batchSize: config.batchSize, dataset: config.dataset,
                           startStep: state.step, time: Date().timeIntervalSince1970,
-                          ranks: isParallel ? collective.size : nil)))
+                          ranks: isParallel ? collective.size : nil, precision: context.precision.rawValue,
+                          precisionReason: context.precisionDecision?.reason,
+                          precisionFP32Milliseconds: context.precisionDecision?.fp32Milliseconds,
+                          precisionBF16Milliseconds: context.precisionDecision?.bf16Milliseconds)))
     if let lm = landmarks { emit(.landmarks(lm.set)) }
     var cadence = CheckpointCadence.Clock(config.checkpointEvery ?? .standard, step: state.step, now: Date())
     do {

@@ -17,9 +17,14 @@ extension Trainer {
     var records: [PathRecord] = []
     var total = 0.0
     var teacher: [Float]?
+    // The weights stay fixed until the optimiser below: every tape of this step reuses their reorders
+    // (with a single tape per step there is nothing to share, and the cache would only allocate).
+    let tapes = paths.count + (state.proxy == nil ? 0 : config.rank.pairs)
+    let weights: WeightLayoutCache? = tapes > 1 && reuseWeightReorders ? WeightLayoutCache() : nil
     for path in paths {
       let t = Tape(training: true)
       t.precision = context.precision
+      t.weightCache = weights
       let z = net.logits(t, x, arch: path.arch)
       let loss: Tensor
       if path.distilled, let teacher {
@@ -44,7 +49,7 @@ extension Trainer {
       lambda = lam
       var sum = 0.0
       for _ in 0..<config.rank.pairs {
-        let r = try rankPair(x: x, labels: batch.y, proxy: proxy, lambda: lam, rng: &rng)
+        let r = try rankPair(x: x, labels: batch.y, proxy: proxy, lambda: lam, rng: &rng, weights: weights)
         sum += lam * r.hinge
         pairRecords.append(r)
       }
@@ -70,6 +75,7 @@ extension Trainer {
       }
       if let lam = lambda { rankLoss = pairRecords.reduce(0) { $0 + lam * $1.hinge } }
     }
+    if let weights { lastStepReorders = (weights.misses, weights.hits) }
     let lr = schedule.lr(at: state.step)
     // After the all-reduce every rank holds the same gradients, so this norm (and the guard below) is the
     // same on every rank: all stop together or none does.
@@ -93,7 +99,8 @@ extension Trainer {
 
   /// One ranking-distillation pair on the same batch: a, then b sampled at distance ≥ d from a (margin
   /// sampler), priors from the proxy, hinge × λ back-propagated.
-  func rankPair(x: Tensor, labels: [Int32], proxy: String, lambda: Double, rng: inout RandomSource) throws -> RankPairRecord {
+  func rankPair(x: Tensor, labels: [Int32], proxy: String, lambda: Double, rng: inout RandomSource,
+                weights: WeightLayoutCache? = nil) throws -> RankPairRecord {
     let a = space.sample(using: &rng)
     var b = space.sample(using: &rng)
     let distance: (Encoding, Encoding) -> Double = { [space, config] u, v in
@@ -107,6 +114,7 @@ extension Trainer {
     let pa = try priors.prior(proxy, a), pb = try priors.prior(proxy, b)
     let t = Tape(training: true)
     t.precision = context.precision
+    t.weightCache = weights
     let la = t.crossEntropy(net.logits(t, x, arch: a), labels: labels)
     let lb = t.crossEntropy(net.logits(t, x, arch: b), labels: labels)
     let hinge = PairwiseRankLoss.hinge(t, lossA: la, lossB: lb, priorA: pa, priorB: pb, margin: config.rank.margin,

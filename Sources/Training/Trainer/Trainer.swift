@@ -32,14 +32,20 @@ public final class Trainer: @unchecked Sendable {
   var control: ControlChannel.Reader?
   var runStart = Date()
   var stepsAtStart = 0
+  /// Conv weight reorders the last step ran and the ones its `WeightLayoutCache` saved.
+  public internal(set) var lastStepReorders = (executed: 0, reused: 0)
+  /// Off only in tests comparing against reordering on every use.
+  var reuseWeightReorders = true
   /// Combines the ranks' gradients before each update (a no-op with one rank).
   public let exchange: GradientExchange
 
   /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
   /// folder's last checkpoint. On a `collective` of several ranks this is one rank of a data-parallel run:
   /// every rank calls it with the same arguments; rank 0 alone writes the run folder and reads commands.
+  /// With `autoPrecision` a new run's precision is measured (rank 0 measures, the others take its choice)
+  /// instead of read from `config.precision`; a resumed run keeps the precision it was trained in.
   public init(config original: TrainingConfig, resume: Bool = false, proxyScorer: PriorCache.Scorer? = nil,
-              collective: any Collective = SingleProcess()) throws {
+              collective: any Collective = SingleProcess(), autoPrecision: AutoPrecision? = nil) throws {
     var config = original
     try config.validate()
     folder = RunFolder(path: config.runDirectory)
@@ -58,9 +64,27 @@ public final class Trainer: @unchecked Sendable {
     }
 
     let data = try RunData.load(&config)
-    self.config = config
-    context = RunContext(config: config, collective: collective)
     space = try config.makeSpace()
+    let precision: PrecisionDecision
+    if resume {
+      let p = Precision.resolve(config.precision ?? .fp32).precision
+      precision = PrecisionDecision(precision: p, reason: "resumed: the run was trained in \((config.precision ?? .fp32).rawValue)")
+    } else if let autoPrecision {
+      let key = { (network: String) in PrecisionCache.Key(cpu: CPUIdentity.current, network: network, threads: config.threads ?? DNNL.threads) }
+      var measured: PrecisionDecision?
+      if collective.isRoot {
+        if let n = config.threads { DNNL.setThreads(n) }
+        let probe = try PrecisionProbe(config: config, space: space, channels: data.train.channels,
+                                       height: data.train.height, width: data.train.width)
+        measured = try autoPrecision.decide(key: key(probe.network), pass: probe.pass)
+      }
+      precision = try collective.broadcast(measured, root: 0)!
+      config.precision = precision.precision
+    } else {
+      precision = .fixed(config.precision ?? .fp32)
+    }
+    self.config = config
+    context = RunContext(config: config, collective: collective, precisionDecision: precision)
     normalization = data.normalization
     validation = data.validation
     let augment = config.augment ?? (data.train.channels == 3)
