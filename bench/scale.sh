@@ -16,7 +16,7 @@ MPI=(mpirun --oversubscribe -np 2)
 export OMP_NUM_THREADS=1
 rm -rf "$R"; mkdir -p "$R" bench/results
 
-COMMON=(--headless --runs-dir "$R" --dataset cifar10 --train-limit 2560 --batch-size 64 --epochs 1 --log-every 1)
+COMMON=(--headless --runs-dir "$R" --dataset cifar10 --train-limit 2560 --batch-size 64 --epochs 1 --log-every 1 --precision fp32)
 NB201=(--space nb201 --nb201-c 16 --nb201-n 5 --strategy spos --paths 1)
 RESNET=(--space resnet --strategy sandwich --paths 4)
 
@@ -27,9 +27,9 @@ $BIN train "${COMMON[@]}" "${RESNET[@]}" --name resnet-1x2 --threads 2
 
 $BIN sample --space nb201 --nb201-c 16 --nb201-n 5 --count 100 --out "$R/cands.json"
 t0=$(date +%s.%N)
-$BIN eval --run "$R/nb201-1x2" --archs "$R/cands.json" --out "$R/eval-1.json" --images 1000 --threads 2
+$BIN eval --run "$R/nb201-1x2" --archs "$R/cands.json" --out "$R/eval-1.json" --images 1000 --threads 2 --precision fp32
 t1=$(date +%s.%N)
-"${MPI[@]}" $BIN eval --run "$R/nb201-1x2" --archs "$R/cands.json" --out "$R/eval-2.json" --images 1000 --threads 1
+"${MPI[@]}" $BIN eval --run "$R/nb201-1x2" --archs "$R/cands.json" --out "$R/eval-2.json" --images 1000 --threads 1 --precision fp32
 t2=$(date +%s.%N)
 cmp "$R/eval-1.json" "$R/eval-2.json"
 
