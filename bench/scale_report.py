@@ -16,7 +16,8 @@ def step_rate(run):
         for line in f:
             e = json.loads(line)
             if e.get("type") == "step":
-                rates.append(e["imagesPerSecond"])
+                # schema 2 (docs/run-format.md); schema-1 files spelled it imagesPerSecond
+                rates.append(e.get("images_per_second", e.get("imagesPerSecond")))
     body = rates[10:] or rates
     return statistics.median(body), len(rates)
 

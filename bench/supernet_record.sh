@@ -36,7 +36,7 @@ run_space() {  # label, train args..., eval args
   log "- mean images/s over the run: $(python3 -c "
 import json
 steps=[json.loads(l) for l in open('$RUNS/$2/metrics.jsonl') if '\"type\":\"step\"' in l]
-print(f'{sum(s[\"imagesPerSecond\"] for s in steps)/len(steps):.0f} (data images per second; each step runs every path on its batch)')")"
+print(f'{sum(s.get(\"images_per_second\", s.get(\"imagesPerSecond\", 0)) for s in steps)/len(steps):.0f} (data images per second; each step runs every path on its batch)')")"
 }
 # resnet: sandwich (largest CE, smallest + 2 random KD), default CIFAR-scale widths, Fashion-MNIST.
 run_space resnet --name resnet-fmnist --space resnet --strategy sandwich --paths 4 --dataset fashion-mnist --epochs "$RE" --lr 0.05
