@@ -61,7 +61,10 @@ runs = {}  # config -> seed -> (acc, loss)
 for path in sorted(glob.glob(f"{R}/*-s[0-9]*-eval.json")):
     m = re.match(r"(.+)-s(\d+)-eval\.json", os.path.basename(path))
     runs.setdefault(m.group(1), {})[int(m.group(2))] = load_eval(path)
-TEACHER = {"rd-flops": "flops", "rd-swapreg": "swapreg", "rd-random": "flops", "rd-naswot": "naswot"}
+TEACHER_OF_PREFIX = {"rd-flops": "flops", "rd-swapreg": "swapreg", "rd-random": "flops", "rd-naswot": "naswot"}
+def teacher_of(cfg):
+    hits = [p for p in TEACHER_OF_PREFIX if cfg == p or cfg.startswith(p + "-")]
+    return TEACHER_OF_PREFIX[max(hits, key=len)] if hits else "flops"
 times = {}
 if os.path.exists(f"{R}/times.txt"):
     for line in open(f"{R}/times.txt"):
@@ -112,7 +115,7 @@ lines += ["", "## Supernets, per seed", "",
           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 summary = {}
 for cfg in sorted(runs):
-    teacher = TEACHER.get(cfg, "flops")
+    teacher = teacher_of(cfg)
     for s in sorted(runs[cfg]):
         acc, loss = runs[cfg][s]; prim = score(acc, loss, PRIMARY)
         row = {"tau_acc": tau(acc, truth), "tau_loss": tau(-loss, truth), "tau_accloss": tau(score(acc, loss, "acc+loss"), truth),
@@ -131,21 +134,38 @@ for cfg, rows in sorted(summary.items()):
     lines.append(f"| {cfg} | {len(rows)} | {np.mean([r['mean_acc'] for r in rows]):.1f} | {ms(rows, 'tau_acc')} | {ms(rows, 'tau_loss')} | "
                  f"{ms(rows, 'tau_accloss')} | {ms(rows, 'p10')} |")
 
+def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
+# SPOS baselines of each budget: 3-epoch distilled runs (3 passes a step) against SPOS at 3 epochs (equal steps)
+# and 9 epochs (equal wall time); the 13-epoch round-3 runs against SPOS at 40 epochs (equal wall time).
+def spos_baselines(cfg):
+    return ["spos-e40"] if re.search(r"-e13$", cfg) else ["spos", "spos-e9"]
+def free_spos(cfg): return spos_baselines(cfg)[-1] if re.search(r"-e13$", cfg) else "spos"
+
+lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
+          "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
+for cfg in sorted(runs):
+    for prox in sorted({teacher_of(cfg), "swapreg"} if not cfg.startswith("spos") else {"swapreg", "flops"}):
+        if prox not in proxies: continue
+        taus = [tau(ensemble(prim_of(cfg, s), proxies[prox]), truth) for s in sorted(runs[cfg])]
+        sd = np.std(taus, ddof=1) if len(taus) > 1 else 0
+        lines.append(f"| {cfg} | {prox} | {len(taus)} | {np.mean(taus):.3f} ± {sd:.3f} | {tau(proxies[prox], truth):.3f} |")
+
 lines += ["", f"## Paired differences of τ ({PRIMARY} score), seed-mean, 95% CI over cells", "",
           "A row counts as better than a baseline only if the whole interval lies above zero.", "",
           "| config | vs | seeds | Δτ | 95% CI | better? |", "|---|---|---|---|---|---|"]
-def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
 for cfg in sorted(runs):
     if cfg.startswith("spos"): continue
-    teacher = TEACHER.get(cfg, "flops"); seeds = sorted(runs[cfg])
+    teacher = teacher_of(cfg); seeds = sorted(runs[cfg])
     comps = []
     if teacher in proxies:
         comps.append((f"{teacher} alone", [(prim_of(cfg, s), proxies[teacher]) for s in seeds]))
-        sp = [s for s in seeds if s in runs.get("spos", {})]
+        fs = free_spos(cfg); sp = [s for s in seeds if s in runs.get(fs, {})]
         if sp:
-            comps.append((f"free ensemble (SPOS + {teacher})", [(prim_of(cfg, s), ensemble(prim_of("spos", s), proxies[teacher])) for s in sp]))
+            comps.append((f"free ensemble ({fs} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
             comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in sp]))
-    for base in ["spos", "spos-e9", "rd-random"]:
+            comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fs} + {teacher})",
+                          [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
+    for base in spos_baselines(cfg) + ["rd-random"]:
         sp = [s for s in seeds if s in runs.get(base, {})]
         if base != cfg and sp:
             comps.append((base, [(prim_of(cfg, s), prim_of(base, s)) for s in sp]))

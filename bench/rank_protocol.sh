@@ -16,6 +16,9 @@ mkdir -p "$R"
 COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --lr 0.05 --log-every 100
   --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500 --precision fp32"
 RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric"
+# Round 3: longer budgets at equal wall time (13 epochs × 3 passes ≈ 40 SPOS epochs), λ 4 so the supernet also
+# learns the task; landmarks every 4 epochs.
+RDL="--strategy spos --paths 1 --epochs 13 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 4 --symmetric --eval-every 4"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -24,6 +27,9 @@ rd-flops|$RD --proxy flops
 rd-random|$RD --proxy random
 rd-swapreg|$RD --proxy file:$R/teacher-swapreg.csv
 spos-e9|--strategy spos --paths 1 --epochs 9
+spos-e40|--strategy spos --paths 1 --epochs 40 --eval-every 4
+rd-flops-l4-e13|$RDL --proxy flops
+rd-swapreg-l4-e13|$RDL --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
@@ -33,7 +39,7 @@ teacher() {
 }
 run() {  # name seed options...
   local name=$1 seed=$2; shift 2
-  [ "$name" = rd-swapreg ] && teacher
+  [[ "$name" == rd-swapreg* ]] && teacher
   local run=$name-s$seed t0=$(date +%s)
   [ -f "$R/$run/checkpoints/last.safetensors" ] && grep -q '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null \
     || $BIN train --name $run --seed $seed $COMMON "$@" 2> "$R/$run.log"

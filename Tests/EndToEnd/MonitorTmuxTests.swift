@@ -179,7 +179,9 @@ final class MonitorTmuxTests: XCTestCase {
   /// Issue 15's bandwidth target: in steady state at 120×36 while training, the monitor writes ≤ 4 KB/s to its
   /// terminal (bytes seen by `tmux pipe-pane` over 20 s), yet it keeps showing new steps.
   func testSteadyStateBandwidthAt120x36() throws {
-    let cmd = try trainCommand("bw").replacingOccurrences(of: "--train-limit 640 ", with: "--train-limit 6400 ")
+    // Epochs of 600 steps (~10 s here): steady state is training between epoch ends, not an evaluation and a
+    // checkpoint every 3 s, which at 200-step epochs put CI's figure at 3.9 KB/s, a hair under the target.
+    let cmd = try trainCommand("bw").replacingOccurrences(of: "--train-limit 640 ", with: "--train-limit 19200 ")
     let tmux = try XCTUnwrap(TmuxSession(width: 120, height: 36, command: cmd, environment: ["TERM": "xterm-256color"]))
     defer { tmux.close() }
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
@@ -215,12 +217,14 @@ final class MonitorTmuxTests: XCTestCase {
     func evaluations() -> Int { ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").components(separatedBy: "\"type\":\"evaluation\"").count - 1 }
     XCTAssertTrue(waitUntil(120) { evaluations() >= 2 }, tmux.screen())
     tmux.keys("r")
-    XCTAssertTrue(tmux.waitFor(10) { $0.contains("Ranking") && $0.contains("supernet rank") }, tmux.screen())
-    let s = tmux.screen()
-    XCTAssertFalse(s.contains("Loss curves"), s)
-    // Twelve ranked rows: "#<landmark>" with its accuracy.
-    let rows = s.split(separator: "\n").filter { $0.range(of: #"#\d+ +0\.\d{3}"#, options: .regularExpression) != nil }
-    XCTAssertGreaterThanOrEqual(rows.count, 12, s)
+    // Twelve ranked rows: "#<landmark>" with its accuracy. Judged on one settled screen: a capture taken while
+    // the terminal is still drawing the view can hold half of the old layout (seen once under CI load).
+    func rankedRows(_ s: String) -> Int {
+      s.split(separator: "\n").filter { $0.range(of: #"#\d+ +0\.\d{3}"#, options: .regularExpression) != nil }.count
+    }
+    XCTAssertTrue(tmux.waitFor(20) { s in
+      s.contains("Ranking") && s.contains("supernet rank") && !s.contains("Loss curves") && rankedRows(s) >= 12
+    }, tmux.screen())
     tmux.keys("j"); tmux.keys("j")
     // The details of the selected (third) landmark: its full NB201 encoding.
     XCTAssertTrue(tmux.waitFor(10) { $0.contains("~0|+|") }, tmux.screen())
