@@ -19,8 +19,9 @@ final class MonitorTmuxTests: XCTestCase {
   /// A small but long-running supernet job (so the UI can be exercised while it trains).
   /// A long tiny run. Unless `extra` sets a hang-up policy, closing its tmux session stops it (`--on-hangup
   /// stop`): with the default (train on headless) every closed session would leave a trainer running.
-  func trainCommand(_ name: String, extra: String = "") throws -> String {
-    let hangup = extra.contains("--on-hangup") ? "" : "--on-hangup stop "
+  /// `defaultHangup`: pass no --on-hangup at all, to test the default (keep training).
+  func trainCommand(_ name: String, extra: String = "", defaultHangup: Bool = false) throws -> String {
+    let hangup = extra.contains("--on-hangup") || defaultHangup ? "" : "--on-hangup stop "
     return "cd \(repositoryRoot) && \(try rdnasBinary()) train --name \(name) --runs-dir \(runs) --space nb201 --nb201-c 4 "
       + "--nb201-n 1 --strategy spos --paths 1 --train-limit 640 --validation-size 200 --batch-size 32 --epochs 5000 "
       + "--proxy flops --pairs 1 --landmarks 6 --eval-images 64 --threads 1 \(hangup)\(extra)"
@@ -130,7 +131,7 @@ final class MonitorTmuxTests: XCTestCase {
   /// The default: the terminal goes away (tmux server killed, as a dropped SSH session) and training goes on
   /// headless; `rdnas monitor` re-attaches and pauses it; SIGTERM still saves and stops.
   func testHangupKeepsTrainingAndMonitorReattaches() throws {
-    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("drop", extra: "--on-hangup continue")))
+    let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("drop", defaultHangup: true)))
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
     let pid = try XCTUnwrap(pidOfTrainer("drop"))
     tmux.close()
@@ -225,9 +226,26 @@ final class MonitorTmuxTests: XCTestCase {
     XCTAssertTrue(tmux.waitFor(20) { s in
       s.contains("Ranking") && s.contains("supernet rank") && !s.contains("Loss curves") && rankedRows(s) >= 12
     }, tmux.screen())
+    // The details pane follows the selection: its header names the selected landmark ("─ #N ─"), first the
+    // top row, after j j the third row, and it shows that landmark's full NB201 encoding.
+    func selection(_ s: String) -> (header: String?, rows: [String]) {
+      let lines = s.split(separator: "\n").map(String.init)
+      let rows = lines.compactMap { l -> String? in
+        guard let r = l.range(of: #"#\d+ +0\.\d{3}"#, options: .regularExpression) else { return nil }
+        return String(l[r].split(separator: " ")[0])
+      }
+      let header = lines.lazy.compactMap { l -> String? in
+        guard let r = l.range(of: #"─ #\d+ ─"#, options: .regularExpression) else { return nil }
+        return String(l[r].dropFirst(2).dropLast(2))
+      }.first
+      return (header, rows)
+    }
+    XCTAssertTrue(tmux.waitFor(10) { s in let v = selection(s); return v.rows.count >= 3 && v.header == v.rows[0] }, tmux.screen())
     tmux.keys("j"); tmux.keys("j")
-    // The details of the selected (third) landmark: its full NB201 encoding.
-    XCTAssertTrue(tmux.waitFor(10) { $0.contains("~0|+|") }, tmux.screen())
+    XCTAssertTrue(tmux.waitFor(10) { s in
+      let v = selection(s)
+      return v.rows.count >= 3 && v.header == v.rows[2] && v.rows[2] != v.rows[0] && s.contains("~0|+|")
+    }, tmux.screen())
     if let dir = ProcessInfo.processInfo.environment["RDNAS_CAPTURE_DIR"] {
       try tmux.screen().write(toFile: dir + "/monitor-ranking-view.txt", atomically: true, encoding: .utf8)
       try tmux.screen(colour: true).write(toFile: dir + "/monitor-ranking-view.ansi", atomically: true, encoding: .utf8)
@@ -239,7 +257,7 @@ final class MonitorTmuxTests: XCTestCase {
   }
 
   /// Issue 15 (d): the mouse in a real terminal (SGR mouse reports typed into the pane): a press on a pane's
-  /// title maximises it, again restores, the wheel scrolls the list under the pointer.
+  /// title maximises it, again restores, a press in its body focuses it, the wheel scrolls the list under the pointer.
   func testMouseMaximisesAndScrolls() throws {
     let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: try trainCommand("mouse"),
                                          environment: ["TERM": "xterm-256color"]))
@@ -256,7 +274,14 @@ final class MonitorTmuxTests: XCTestCase {
                   tmux.screen())
     press(75, 1)
     XCTAssertTrue(tmux.waitFor(10) { s in layout.allSatisfy { s.contains($0) } }, tmux.screen())
-    // Wheel down twice over the Sampled subnets list (left column, lower half): its rows move by 6.
+    // A press in a pane's body focuses it without maximising: j then scrolls that pane's list (Sampled subnets,
+    // left column, lower half), and Home brings it back to the newest rows.
+    press(10, 25)
+    tmux.keys("j"); tmux.keys("j")
+    XCTAssertTrue(tmux.waitFor(10) { s in s.contains("3–") && layout.allSatisfy { s.contains($0) } }, tmux.screen())
+    tmux.keys("Home")
+    XCTAssertTrue(tmux.waitFor(10) { !$0.contains("3–") }, tmux.screen())
+    // Wheel down twice over the Sampled subnets list: its rows move by 6.
     press(10, 25, button: 65); press(10, 25, button: 65)
     XCTAssertTrue(tmux.waitFor(10) { $0.contains("7–") }, tmux.screen())
     tmux.keys("q"); tmux.keys("n")

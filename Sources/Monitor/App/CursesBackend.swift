@@ -90,7 +90,59 @@ public final class CursesBackend {
       default: return readKey(timeoutMs: 0)  // a release or motion: nothing to do
       }
     }
+    if c == 27 { return readEscapeSequence(win) }
     return CursesBackend.translate(c)
+  }
+
+  /// After an Esc that ncurses did not decode: the rest of a sequence this TERM's terminfo does not list
+  /// (tmux or screen send Home as `ESC [1~` while TERM says xterm's `ESC OH`), read and decoded here. Its
+  /// bytes must never reach the key map one by one: the `1` of `ESC [1~` would maximise pane 1.
+  private func readEscapeSequence(_ win: UnsafeMutablePointer<WINDOW>?) -> Key? {
+    wtimeout(win, 10)  // the bytes of one sequence arrive together; a lone Esc is followed by nothing
+    var bytes: [UInt8] = []
+    let first = wgetch(win)
+    guard first >= 0 else { return .escape }
+    guard first == Int32(UInt8(ascii: "[")) || first == Int32(UInt8(ascii: "O")) else {
+      ungetch(first)  // Esc, then a key typed right after it (or an Alt chord): both count, in order
+      return .escape
+    }
+    bytes.append(UInt8(first))
+    while bytes.count < 12 {
+      let c = wgetch(win)
+      guard c >= 0, c < 256 else { break }
+      bytes.append(UInt8(c))
+      if !CursesBackend.escapeSequenceContinues(bytes) { break }
+    }
+    return CursesBackend.decodeEscape(bytes)
+  }
+
+  /// Whether `bytes` (what followed an Esc) is an unfinished CSI (`[` … final byte) or SS3 (`O` x) sequence.
+  static func escapeSequenceContinues(_ bytes: [UInt8]) -> Bool {
+    guard let first = bytes.first else { return true }
+    if first == UInt8(ascii: "O") { return bytes.count < 2 }
+    guard first == UInt8(ascii: "[") else { return false }
+    if bytes.count == 1 { return true }
+    let last = bytes[bytes.count - 1]
+    return !(0x40...0x7E).contains(last)
+  }
+
+  /// The key of the bytes after an Esc: none is Esc itself; the VT/xterm/rxvt spellings of arrows, Home, End,
+  /// Page Up/Down and Shift-Tab; anything else (an Alt chord, an unknown sequence) is dropped whole.
+  static func decodeEscape(_ bytes: [UInt8]) -> Key? {
+    guard !bytes.isEmpty else { return .escape }
+    let s = String(decoding: bytes, as: UTF8.self)
+    switch s {
+    case "[A", "OA": return .up
+    case "[B", "OB": return .down
+    case "[C", "OC": return .right
+    case "[D", "OD": return .left
+    case "[H", "OH", "[1~", "[7~": return .home
+    case "[F", "OF", "[4~", "[8~": return .end
+    case "[5~": return .pageUp
+    case "[6~": return .pageDown
+    case "[Z": return .backTab
+    default: return nil
+    }
   }
 
   static func translate(_ c: Int32) -> Key? {
