@@ -63,6 +63,9 @@ func runWithMonitor(_ trainer: Trainer, ui: UIFlags, onHangup: HangupPolicy) thr
   switch exit {
   case .signal(let name):
     FileHandle.standardError.write(Data("rdnas: \(name): checkpoint saved in \(trainer.folder.lastCheckpointPath)\n".utf8))
+  case .leftRunning:  // not offered here: this process is the trainer (canLeaveRunning is off)
+    trainer.commands.send(.stop(save: true))
+    done.wait()
   case .quit(let stopSent):
     if !stopSent { trainer.commands.send(.stop(save: true)) }
     done.wait()

@@ -8,8 +8,8 @@ import Training
 /// `rdnas train --ranks N …`: under `mpirun` rank 0's stdout is a pipe, so the monitor cannot live in a
 /// rank. This process starts `mpirun -np N rdnas train --headless …` as a child (its output goes to
 /// `<run>/mpirun.log`) and opens the monitor on the run folder, as `rdnas monitor` would; keys reach the
-/// ranks through the control file, and `q` asks to save, then stops the whole job. With `--headless` it just
-/// runs the job in the foreground.
+/// ranks through the control file, and `q` asks to save and stop the whole job or to leave it running (so does a
+/// hang-up: the job runs in a session of its own). With `--headless` it just runs the job in the foreground.
 enum RankLauncher {
   static func run(ranks: Int, arguments: [String], runFolder: String, headless: Bool, ui: UIFlags) throws {
     guard ranks >= 1 else { throw RDNASError.badInput("--ranks must be at least 1") }
@@ -37,6 +37,13 @@ enum RankLauncher {
       return
     }
     _ = try ui.loadTheme()  // a bad theme fails before any rank starts
+    // In a session of its own (setsid), so the job can outlive this terminal when the user leaves it running:
+    // the terminal's hang-up and Ctrl-C then reach only this process, which forwards them through the
+    // control file (a save-and-stop) unless the job was left running.
+    if let setsid = executableInPath("setsid") {
+      job.executableURL = URL(fileURLWithPath: setsid)
+      job.arguments = ["--wait", mpirun] + mpiArgs  // --wait: its exit status is mpirun's
+    }
     try FileManager.default.createDirectory(atPath: runFolder, withIntermediateDirectories: true)
     let logPath = runFolder + "/mpirun.log"
     if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -65,9 +72,22 @@ enum RankLauncher {
     defer { _ = timer }
     var options = UIOptions(ascii: ui.ascii, quitBehaviour: .stopTrainer)
     options.quitGrace = 120
+    options.canLeaveRunning = true
     let app = MonitorApp(theme: try ui.loadTheme(), options: options)
-    let exit = try app.run(source: queue, onCommand: { c in try? ControlChannel.send(c, runFolder: runFolder) },
-                           onSignal: { _ in try? ControlChannel.send(.stop(save: true), runFolder: runFolder) })
+    // A hang-up (a dropped SSH session) leaves the job training, as it does a single-process run: the UI lets
+    // go of the dead terminal and this process ends; SIGINT/SIGTERM save and stop the job.
+    let trap = SignalTrap(hangupDetaches: true) { _ in try? ControlChannel.send(.stop(save: true), runFolder: runFolder) }
+    defer { trap.cancel() }
+    let exit = try app.run(source: queue, onCommand: { c in try? ControlChannel.send(c, runFolder: runFolder) }, signals: trap)
+    if exit == .hangup {
+      detachStandardStreams()
+      return
+    }
+    if exit == .leftRunning {
+      print("run \(runFolder): \(ranks) ranks still training (job pid \(job.processIdentifier)); "
+            + "`rdnas monitor \(runFolder)` re-attaches; its output goes to \(logPath)")
+      return
+    }
     if case .quit(let stopSent) = exit, !stopSent { try? ControlChannel.send(.stop(save: true), runFolder: runFolder) }
     job.waitUntilExit()
     print("run \(runFolder): \(ranks) ranks; mpirun exited with \(job.terminationStatus); its output is in \(logPath)")

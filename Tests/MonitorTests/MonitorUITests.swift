@@ -56,6 +56,17 @@ final class MonitorUITests: XCTestCase {
     XCTAssertEqual(no.handle(.char("n"), now: 0, screen: screen).commands, [.stop(save: false)])
     XCTAssertTrue(no.shouldExit(now: no.options.quitGrace + 1), "gives up waiting after the grace period")
 
+    // `l` leaves the trainer running only where it is a separate job (--ranks); elsewhere the prompt stays shut.
+    var mine = Fixture.busyUI()
+    _ = mine.handle(.char("q"), now: 0, screen: screen)
+    XCTAssertEqual(mine.handle(.char("l"), now: 0, screen: screen), KeyOutcome())
+    XCTAssertNil(mine.view.quittingSince)
+    var job = Fixture.busyUI()
+    job.options.canLeaveRunning = true
+    _ = job.handle(.char("q"), now: 0, screen: screen)
+    XCTAssertTrue(Fixture.render(job, width: 100, height: 24).renderText().contains("l: leave it running"))
+    XCTAssertEqual(job.handle(.char("l"), now: 0, screen: screen), KeyOutcome(exit: true, leaveRunning: true))
+
     var cancel = Fixture.busyUI()
     _ = cancel.handle(.char("q"), now: 0, screen: screen)
     _ = cancel.handle(.escape, now: 0, screen: screen)

@@ -5,6 +5,8 @@ import RunEvents
 public enum MonitorExit: Equatable, Sendable {
   /// The user quit; `stopSent` tells whether a `.stop` command went to the trainer.
   case quit(stopSent: Bool)
+  /// The user closed the UI and left the trainer running (`UIOptions.canLeaveRunning`).
+  case leftRunning
   /// SIGINT/SIGTERM/SIGHUP arrived; `onSignal` has already run.
   case signal(String)
   /// The terminal hung up (SIGHUP with a trap that `hangupDetaches`): curses was shut down without writing to
@@ -127,6 +129,7 @@ public final class MonitorApp {
           if case .stop = c { stopSent = true }
           onCommand(c)
         }
+        if outcome.leaveRunning { return .leftRunning }
         if outcome.exit { return .quit(stopSent: stopSent) }
         policy.noteInput()  // redraw right away so keys feel instant
         key = backend.readKey(timeoutMs: 0)

@@ -12,6 +12,9 @@ public struct UIOptions: Sendable, Equatable {
   /// text selection without Shift.
   public var mouse = true
   public var quitBehaviour = QuitBehaviour.stopTrainer
+  /// The quit prompt also offers "leave it running": the trainer is a separate job (`--ranks N` launched
+  /// mpirun) that outlives this UI, and `rdnas monitor` re-attaches to it later.
+  public var canLeaveRunning = false
   public var quitGrace = 30.0
   public var flashSeconds = 4.0
   /// A pause or proxy switch the trainer has not confirmed after this long is dropped with a warning
@@ -26,7 +29,11 @@ public struct UIOptions: Sendable, Equatable {
 public struct KeyOutcome: Equatable, Sendable {
   public var commands: [TrainerCommand] = []
   public var exit = false
-  public init(commands: [TrainerCommand] = [], exit: Bool = false) { self.commands = commands; self.exit = exit }
+  /// The UI closes and the trainer is left running (only with `UIOptions.canLeaveRunning`).
+  public var leaveRunning = false
+  public init(commands: [TrainerCommand] = [], exit: Bool = false, leaveRunning: Bool = false) {
+    self.commands = commands; self.exit = exit; self.leaveRunning = leaveRunning
+  }
 }
 
 /// The whole monitor minus the terminal: model + view state, key handling and rendering into a buffer.
@@ -126,6 +133,10 @@ public struct MonitorUI: Sendable {
       view.quittingSince = now
       flash(save ? "saving a checkpoint and stopping…" : "stopping…", .warn, now: now, seconds: options.quitGrace)
       return KeyOutcome(commands: [.stop(save: save)])
+    case .leaveRunning:
+      view.overlay = .none
+      guard options.canLeaveRunning else { return KeyOutcome() }
+      return KeyOutcome(exit: true, leaveRunning: true)
     case .cancel:
       if view.overlay != .none { view.overlay = .none } else { view.maximised = nil }
     case .toggleRanking:

@@ -18,7 +18,7 @@ public struct MouseEvent: Hashable, Sendable {
 /// What a key asks the UI to do.
 public enum Action: Hashable, Sendable {
   case togglePause, proxyNext, proxyPrevious, checkpoint, quit
-  case confirmQuit(save: Bool), cancel
+  case confirmQuit(save: Bool), leaveRunning, cancel
   case focusNext, focusPrevious, focusPane(Int)
   case toggleLogY, smoothingDown, smoothingUp, toggleEnvelope, toggleXAxis, toggleLandmarkOrder
   case scrollUp, scrollDown, pageUp, pageDown, scrollTop, scrollBottom
@@ -75,6 +75,8 @@ public enum KeyMap {
     KeyBinding(keys: [c("y"), .enter], label: "y  Enter", description: "quit prompt: save, then quit (default)",
                actions: [.confirmQuit(save: true)]),
     KeyBinding(keys: [c("n")], label: "n", description: "quit prompt: quit without saving", actions: [.confirmQuit(save: false)]),
+    KeyBinding(keys: [c("l")], label: "l", description: "quit prompt: leave the job running (--ranks; re-attach with rdnas monitor)",
+               actions: [.leaveRunning]),
     KeyBinding(keys: [.escape], label: "Esc", description: "quit prompt: cancel", actions: [.cancel]),
   ]
 

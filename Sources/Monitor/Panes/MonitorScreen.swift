@@ -26,7 +26,7 @@ extension MonitorUI {
     switch view.overlay {
     case .none: break
     case .help: Overlays.drawHelp(into: &buf, area: layout.body)
-    case .quitPrompt: Overlays.drawQuitPrompt(into: &buf, area: layout.body)
+    case .quitPrompt: Overlays.drawQuitPrompt(into: &buf, area: layout.body, canLeaveRunning: options.canLeaveRunning)
     }
   }
 

@@ -36,8 +36,9 @@ enum Overlays {
 
   static let quitQuestion = "save checkpoint before quitting? [Y/n]"
 
-  static func drawQuitPrompt(into buf: inout ScreenBuffer, area: Rect) {
-    let hint = "Enter/y: save and quit · n: quit · Esc: cancel"
+  static func drawQuitPrompt(into buf: inout ScreenBuffer, area: Rect, canLeaveRunning: Bool = false) {
+    let hint = canLeaveRunning ? "Enter/y: save and stop · n: stop · l: leave it running · Esc: cancel"
+                               : "Enter/y: save and quit · n: quit · Esc: cancel"
     let w = min(area.width, max(quitQuestion.count, hint.count) + 6)
     let box = area.centered(width: w, height: 6)
     buf.fill(box, style: .plain)
