@@ -27,11 +27,12 @@ struct Bench: ParsableCommand {
   func run() throws {
     // A supernet step under --precision auto measures that supernet (as `rdnas train` does); the other
     // cases, the conv probe.
-    if compute.applyThreads() == nil, what != "nb201", what != "resnet" { try compute.apply() }
+    var precision = compute.applyThreads()?.precision ?? .fp32
+    if compute.precision == .auto, what != "nb201", what != "resnet" { precision = try compute.apply().precision }
     switch what {
-    case "nb201": return try supernetStep(nb201: true)
-    case "resnet": return try supernetStep(nb201: false)
-    case "eval": return try evaluation()
+    case "nb201": return try supernetStep(nb201: true, precision: precision)
+    case "resnet": return try supernetStep(nb201: false, precision: precision)
+    case "eval": return try evaluation(precision: precision)
     default: break
     }
     var rng = RandomSource(seed: 0)
@@ -43,9 +44,10 @@ struct Bench: ParsableCommand {
     let (cmin, cmed) = try timed(reps) {
       x.clearGrad(); w.zeroGrad()
       let t = Tape(training: true)
+      t.precision = precision
       try t.backward(t.sum(t.conv2d(x, w, outChannels: 32, kernel: 3)))
     }
-    report("conv3x3_fwd_bwd", cmin, cmed)
+    report("conv3x3_fwd_bwd", cmin, cmed, precision)
 
     let net = ResNet20(seed: 1)
     let opt = SGD(store: net.store, config: SGD.Config())
@@ -53,21 +55,23 @@ struct Bench: ParsableCommand {
     let yb = (0..<64).map { _ in Int32(rng.next() % 10) }
     let (rmin, rmed) = try timed(reps) {
       let t = Tape(training: true)
+      t.precision = precision
       try t.backward(t.crossEntropy(net.logits(t, xb), labels: yb))
       opt.step(lr: 0.1)
     }
-    report("resnet20_step", rmin, rmed)
+    report("resnet20_step", rmin, rmed, precision)
   }
 
   /// The peer's step definitions (`../shared/tools/peer_torch.py`): NB201 SPOS (one uniform path, C=16,
   /// N=5) and the elastic CIFAR ResNet sandwich (max + min + 2 random with KD), random 32×32 input.
-  func supernetStep(nb201: Bool) throws {
+  func supernetStep(nb201: Bool, precision fixed: Precision) throws {
+    var precision = fixed
     if compute.precision == .auto {
       let (probeSpace, probeNet) = try makeSupernet(nb201: nb201)  // a copy: the probe moves BN statistics
       let probe = PrecisionProbe(net: probeNet, space: probeSpace, batchSize: batch, channels: 3, height: 32, width: 32)
       let d = try compute.autoPrecision.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: probe.network,
                                                                        threads: DNNL.threads), pass: probe.pass)
-      Precision.default = d.precision
+      precision = d.precision
       FileHandle.standardError.write(Data("rdnas: precision \(d.precision.rawValue): \(d.reason)\n".utf8))
     }
     var rng = RandomSource(seed: 0)
@@ -82,6 +86,7 @@ struct Bench: ParsableCommand {
     var weights: WeightLayoutCache?
     func newTape() -> Tape {  // every tape of the step shares the profile and, as in training, the weights' reorders
       let t = Tape(training: true)
+      t.precision = precision
       t.profile = prof
       t.weightCache = weights
       return t
@@ -111,7 +116,7 @@ struct Bench: ParsableCommand {
     }
     let images = Double(batch * paths)
     print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
-                 DNNL.threads, precisionLabel, batch, pairs, mn, md, images / md * 1000))
+                 DNNL.threads, precisionLabel(precision), batch, pairs, mn, md, images / md * 1000))
     if let prof { print(prof.table(steps: reps)) }
   }
 
@@ -130,14 +135,14 @@ struct Bench: ParsableCommand {
   }
 
   /// `precision=<what ran>`, with `requested=auto` when --precision auto chose it.
-  var precisionLabel: String {
-    Precision.default.rawValue + (compute.precision == .auto ? " requested=auto" : "")
+  func precisionLabel(_ precision: Precision) -> String {
+    precision.rawValue + (compute.precision == .auto ? " requested=auto" : "")
   }
 
   /// Candidate evaluation as `rdnas eval` runs it (inference tapes, batch 250, one validation set shared by
   /// all candidates), without and with BN recalibration on 5 batches of 64: candidates per second on
   /// `images` validation images, for an NB201 (C=16, N=5) and a CIFAR-scale resnet supernet.
-  func evaluation() throws {
+  func evaluation(precision: Precision) throws {
     var rng = RandomSource(seed: 0)
     let images = 1000
     func batches(_ n: Int, _ size: Int) -> [Batch] {
@@ -151,20 +156,21 @@ struct Bench: ParsableCommand {
     for (name, space, net) in [("nb201", NB201Space() as any SearchSpace, NB201Supernet(space: NB201Space(), seed: 1) as Supernet),
                                ("resnet", resnet, ResNetSupernet(space: resnet, seed: 1))] {
       for recal in [false, true] {
-        let evaluator = CandidateEvaluator(net: net, validationBatches: validation, calibrationBatches: recal ? calibration : [])
+        var evaluator = CandidateEvaluator(net: net, validationBatches: validation, calibrationBatches: recal ? calibration : [])
+        evaluator.precision = precision
         let candidates = (0..<reps).map { _ in space.sample(using: &rng) }
         let t0 = DispatchTime.now().uptimeNanoseconds
         for arch in candidates { _ = try evaluator.evaluate(arch) }
         let s = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         print(String(format: "eval_%@ threads=%d precision=%@ candidates=%d images=%d recal=%d seconds=%.1f candidates/s=%.2f",
-                     name, DNNL.threads, precisionLabel, reps, images, recal ? 5 : 0, s, Double(reps) / s))
+                     name, DNNL.threads, precisionLabel(precision), reps, images, recal ? 5 : 0, s, Double(reps) / s))
       }
     }
   }
 
-  func report(_ name: String, _ mn: Double, _ md: Double) {
+  func report(_ name: String, _ mn: Double, _ md: Double, _ precision: Precision) {
     print(String(format: "%@ threads=%d precision=%@ min_ms=%.2f median_ms=%.2f", name, DNNL.threads,
-                 precisionLabel, mn, md))
+                 precisionLabel(precision), mn, md))
   }
 
   func timed(_ reps: Int, warmed: () -> Void = {}, _ body: () throws -> Void) rethrows -> (Double, Double) {

@@ -21,7 +21,7 @@ struct Demo: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      try compute.apply()
+      let precision = try compute.apply().precision
       let train = try DatasetLoader.load(dataset: "fashion-mnist", path: data, train: true, cacheDirectory: nil)
       let test = try DatasetLoader.load(dataset: "fashion-mnist", path: data, train: false, cacheDirectory: nil)
       let net = SmallConvNet(inputChannels: train.channels, classes: train.classNames.count, seed: seed)
@@ -29,7 +29,7 @@ struct Demo: ParsableCommand {
       cfg.epochs = epochs; cfg.batchSize = batchSize; cfg.lr = lr; cfg.seed = seed
       print("training SmallConvNet (\(net.store.parameterCount) parameters) on \(train.count) Fashion-MNIST images, "
             + "\(DNNL.threads) threads")
-      try ClassifierTraining.train(net, dataset: train, normalization: .fashionMNIST, config: cfg) { p in
+      try ClassifierTraining.train(net, dataset: train, normalization: .fashionMNIST, config: cfg, precision: precision) { p in
         if p.step % 20 == 0 || p.step == p.stepsTotal {
           let line = String(format: "\repoch %d  step %d/%d  loss %.4f  lr %.4f  %.0f img/s", p.epoch + 1, p.step,
                             p.stepsTotal, p.loss, p.lr, p.imagesPerSecond)
@@ -37,7 +37,7 @@ struct Demo: ParsableCommand {
         }
       }
       FileHandle.standardError.write(Data("\n".utf8))
-      let r = try ClassifierTraining.evaluate(net, dataset: test, normalization: .fashionMNIST)
+      let r = try ClassifierTraining.evaluate(net, dataset: test, normalization: .fashionMNIST, precision: precision)
       print(String(format: "test accuracy %.2f%% (loss %.4f) on %d images", r.accuracy * 100, r.loss, r.count))
     }
   }

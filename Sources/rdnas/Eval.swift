@@ -31,7 +31,7 @@ struct Eval: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      try compute.apply()
+      let precision = try compute.apply().precision
       var config = try RunFolder.readConfig(runDirectory: self.runFolder)
       let ckpt = checkpoint ?? RunFolder(path: self.runFolder).lastCheckpointPath
       guard FileManager.default.fileExists(atPath: ckpt) else {
@@ -51,7 +51,8 @@ struct Eval: ParsableCommand {
         ? try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true, dropLast: true,
                           augmentation: .none, normalization: data.normalization, seed: config.seed &+ 99)
         : nil
-      let evaluator = CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: bnRecalibrate)
+      var evaluator = CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: bnRecalibrate)
+      evaluator.precision = precision
       // Under mpirun each rank scores a contiguous part of the range (a candidate's score depends only on
       // the candidate, never on what was scored before it) and rank 0 writes them all in input order.
       let world = World.collective

@@ -35,7 +35,7 @@ struct Export: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      try compute.apply()
+      let precision = try compute.apply().precision
       guard bnRecalibrate >= 0 else { throw RDNASError.badInput("--bn-recalibrate must be at least 0") }
       var config = try RunFolder.readConfig(runDirectory: runFolder)
       let space = try config.makeSpace()
@@ -52,12 +52,12 @@ struct Export: ParsableCommand {
         // The same batches `rdnas eval --bn-recalibrate K` uses, so the export scores as eval scored it.
         let calib = try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true, dropLast: true,
                                     augmentation: .none, normalization: data.normalization, seed: config.seed &+ 99)
-        BatchNormRecalibration.run(net, arch: code, batches: Array(calib.epoch(0).prefix(bnRecalibrate)))
+        BatchNormRecalibration.run(net, arch: code, batches: Array(calib.epoch(0).prefix(bnRecalibrate)), precision: precision)
       }
       let val = images.map { data.validation.subset(Array(0..<min($0, data.validation.count))) } ?? data.validation
       let loader = try BatchLoader(dataset: val, batchSize: batchSize, shuffle: false, dropLast: false,
                                    augmentation: .none, normalization: data.normalization, seed: 0)
-      let result = ClassifierEvaluation.evaluate(loader: loader) { t, x in net.logits(t, x, arch: code) }
+      let result = ClassifierEvaluation.evaluate(loader: loader, precision: precision) { t, x in net.logits(t, x, arch: code) }
       let metadata = try SubnetExport.metadata(arch: code, of: supernet, normalization: data.normalization, extra: [
         "source_checkpoint": ckpt, "bn_recalibration_batches": "\(bnRecalibrate)", "dataset": config.dataset,
         "validation_accuracy": "\(result.accuracy)", "validation_loss": "\(result.loss)",

@@ -68,8 +68,8 @@ struct ComputeOptions: ParsableArguments {
   @Option(help: "Convolution precision: auto | fp32 | bf16 (bf16: bf16 activations and weights, fp32 masters, BN and loss; auto: bf16 only where a short measurement on this CPU finds it faster, cached in ~/.cache/rdnas).")
   var precision: PrecisionChoice = .auto
 
-  /// Sets the threads and, for a fixed precision, the process's precision; returns the fixed choice's
-  /// decision, or nil for `auto` (the caller measures its own network: see `autoPrecision`).
+  /// Sets the threads; returns a fixed precision's decision, or nil for `auto` (the caller measures its own
+  /// network: see `autoPrecision`). The caller passes `decision.precision` to what it computes.
   @discardableResult
   func applyThreads() -> PrecisionDecision? {
     // Ranks busy-wait in collectives: ranks × threads above the core count makes them fight for cores.
@@ -77,7 +77,6 @@ struct ComputeOptions: ParsableArguments {
     guard let fixed = Precision(rawValue: precision.rawValue) else { return nil }
     let decision = PrecisionDecision.fixed(fixed)
     if decision.precision != fixed { FileHandle.standardError.write(Data("rdnas: \(decision.reason)\n".utf8)) }
-    Precision.default = decision.precision
     return decision
   }
 
@@ -94,7 +93,6 @@ struct ComputeOptions: ParsableArguments {
     let probe = ConvolutionProbe()
     let decision = try autoPrecision.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: probe.network,
                                                                     threads: DNNL.threads), pass: probe.pass)
-    Precision.default = decision.precision
     return decision
   }
 }

@@ -32,7 +32,7 @@ struct SearchCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      try compute.apply()
+      let precision = try compute.apply().precision
       guard top >= 1 else { throw RDNASError.badInput("--top must be at least 1") }
       var config = try RunFolder.readConfig(runDirectory: runFolder)
       var settings = method.settings()
@@ -59,7 +59,7 @@ struct SearchCommand: ParsableCommand {
       let data = try RunData.load(&config)
       let net = try config.makeSupernet(space: space)
       try Checkpoint.restoreWeights(try Checkpoint.load(path: ckpt), into: net.store, path: ckpt)
-      let evaluator = try makeEvaluator(net: net, data: data, config: config)
+      let evaluator = try makeEvaluator(net: net, data: data, config: config, precision: precision)
 
       if world.isRoot { try folder.append([.started(search.state)]) }
       let scoreByLoss = scoring.scoreBy == .loss
@@ -116,7 +116,7 @@ struct SearchCommand: ParsableCommand {
     return saved
   }
 
-  func makeEvaluator(net: Supernet, data: RunData, config: TrainingConfig) throws -> CandidateEvaluator {
+  func makeEvaluator(net: Supernet, data: RunData, config: TrainingConfig, precision: Precision) throws -> CandidateEvaluator {
     let val = scoring.images.map { data.validation.subset(Array(0..<min($0, data.validation.count))) } ?? data.validation
     let loader = try BatchLoader(dataset: val, batchSize: scoring.batchSize, shuffle: false, dropLast: false,
                                  augmentation: .none, normalization: data.normalization, seed: 0)
@@ -124,7 +124,9 @@ struct SearchCommand: ParsableCommand {
       ? try BatchLoader(dataset: data.train, batchSize: config.batchSize, shuffle: true, dropLast: true,
                         augmentation: .none, normalization: data.normalization, seed: config.seed &+ 99)
       : nil
-    return CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: scoring.bnRecalibrate)
+    var evaluator = CandidateEvaluator(net: net, validation: loader, calibration: calib, calibrationBatches: scoring.bnRecalibrate)
+    evaluator.precision = precision
+    return evaluator
   }
 
   func printGeneration(_ search: ArchitectureSearch, seconds: Double) {

@@ -38,12 +38,12 @@ struct Standalone: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      try compute.apply()
+      let precision = try compute.apply().precision
       if let initFrom {
         guard archs == nil, shard == nil else {
           throw RDNASError.badInput("--init-from fine-tunes one exported network: give it without --archs and --shard")
         }
-        try fineTune(exportDirectory: initFrom)
+        try fineTune(exportDirectory: initFrom, precision: precision)
         return
       }
       guard let archs else {
@@ -89,8 +89,9 @@ struct Standalone: ParsableCommand {
         let t0 = Date()
         let net = try config.makeStandalone(all[i], space: space, seed: config.seed &+ UInt64(i))
         let model = FixedArchitecture(net: net, arch: all[i])
-        try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg)
-        let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization)
+        try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg,
+                                     precision: precision)
+        let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
         var e = table.entries[i]
         e.score = r.accuracy
         e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),

@@ -10,7 +10,7 @@ import Training
 extension Standalone {
   /// `--init-from DIR`: the exported subnet trained further on the whole training set (the reference's last
   /// step), with its test accuracy before and after.
-  func fineTune(exportDirectory: String) throws {
+  func fineTune(exportDirectory: String, precision: Precision) throws {
     let (net, arch, metadata) = try SubnetExport.load(directory: exportDirectory)
     var config = TrainingConfig()
     config.seed = seed.seed; config.threads = compute.threads
@@ -32,14 +32,15 @@ extension Standalone {
     cfg.momentum = config.momentum; cfg.nesterov = config.nesterov; cfg.weightDecay = config.weightDecay
     cfg.seed = config.seed; cfg.augment = config.augment ?? (images.train.channels == 3)
     let t0 = Date()
-    let before = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization)
+    let before = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
     print(String(format: "%@: test accuracy %.4f before fine-tuning", net.space.format(arch), before.accuracy))
     var progress: ProgressLine?
-    try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg) { p in
+    try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg,
+                                 precision: precision) { p in
       if progress == nil { progress = ProgressLine(total: p.stepsTotal, label: "fine-tune") }
       progress?.update(p.step, String(format: "epoch %d loss %.4f", p.epoch + 1, p.loss))
     }
-    let after = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization)
+    let after = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
     let seconds = Date().timeIntervalSince(t0)
     let entry = ScoreEntry(key: "arch1", arch: net.space.format(arch), score: after.accuracy, extras: [
       "loss": String(format: "%.6f", after.loss), "acc_before": "\(before.accuracy)", "epochs": String(config.epochs),

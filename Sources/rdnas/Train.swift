@@ -82,7 +82,6 @@ struct Train: ParsableCommand {
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
                                 collective: world, autoPrecision: fixedPrecision == nil ? compute.autoPrecision : nil)
-      Precision.default = trainer.context.precision
       if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
         FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))
       }

@@ -50,13 +50,27 @@ final class BF16Tests: XCTestCase {
     XCTAssertFalse(p.implementation.contains("ref:"), p.implementation)
   }
 
-  func testTapesStartWithTheDefaultPrecision() {
-    let saved = Precision.default
-    defer { Precision.default = saved }
-    Precision.default = .bf16
-    XCTAssertEqual(Tape(training: true).precision, .bf16)
-    Precision.default = .fp32
+  /// No process-wide precision: a tape computes in fp32 unless its owner says otherwise, and a bf16 tape
+  /// beside an fp32 one (a bf16 run's landmarks next to an fp32 proxy) changes nothing of the fp32 results.
+  func testEachTapeCarriesItsOwnPrecision() throws {
     XCTAssertEqual(Tape(training: true).precision, .fp32)
+    guard Precision.hardwareSupportsBF16 else { throw XCTSkip("no native bf16 on this CPU") }
+    var rng = RandomSource(seed: 3)
+    let x = Tensor(shape: Shape(8, 16, 8, 8), values: (0..<(8 * 16 * 64)).map { _ in rng.nextGaussian() })
+    let w = Parameter(name: "w", shape: [16, 16, 3, 3], kind: .weight)
+    w.values = (0..<w.count).map { _ in rng.nextGaussian() * 0.1 }
+    func conv(_ p: Precision) -> [Float] {
+      let t = Tape(training: false, inference: true)
+      t.precision = p
+      return t.conv2d(x, w, outChannels: 16, kernel: 3).values
+    }
+    let fp32 = conv(.fp32)
+    let bf16 = conv(.bf16)
+    let again = conv(.fp32)
+    XCTAssertEqual(fp32, again, "an fp32 tape after a bf16 one computes exactly as before")
+    XCTAssertNotEqual(fp32, bf16, "the bf16 tape did run in bf16")
+    let scale = fp32.map { abs($0) }.max() ?? 1
+    XCTAssertLessThan(zip(fp32, bf16).map { abs($0 - $1) }.max() ?? 0, 0.05 * scale)
   }
 }
 

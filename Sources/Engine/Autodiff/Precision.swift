@@ -5,9 +5,6 @@ import CDNNL
 public enum Precision: String, Sendable, CaseIterable, Codable {
   case fp32, bf16
 
-  /// The precision new tapes start with (set once by the CLI or trainer, like the thread count).
-  public nonisolated(unsafe) static var `default`: Precision = .fp32
-
   /// True when oneDNN dispatches bf16 kernels natively here (AVX512-BF16 or AMX); elsewhere bf16 would run
   /// as slow emulation or a reference kernel, so callers fall back to fp32.
   public static var hardwareSupportsBF16: Bool {

@@ -33,8 +33,10 @@ public final class Tape {
   public var blockOutputHook: ((Tape, Tensor) -> Tensor)?
   /// When set, ops charge their forward and backward time to it (see `OpProfile`).
   public var profile: OpProfile? { didSet { profile?.restart() } }
-  /// Precision of convolutions recorded on this tape.
-  public var precision: Precision = .default
+  /// Precision of convolutions recorded on this tape: fp32 unless its owner (a trainer's run context, an
+  /// evaluator, a bench case) says otherwise. There is no process-wide default, so two runs in one process
+  /// (or a proxy scored beside a bf16 run) each compute in the precision they were given.
+  public var precision: Precision = .fp32
   /// Conv weights already reordered this step (see `WeightLayoutCache`); nil: reorder on every use.
   public var weightCache: WeightLayoutCache?
 

@@ -14,6 +14,8 @@ public struct CandidateEvaluator {
   /// (the same batches every time, so candidates stay comparable and the loader's work is not repeated).
   public let validationBatches: [Batch]
   public let calibrationBatches: [Batch]
+  /// Convolution precision of the evaluation passes (the command's `--precision` decision).
+  public var precision: Precision = .fp32
 
   public init(net: Supernet, validation: BatchLoader, calibration: BatchLoader? = nil, calibrationBatches: Int = 0) {
     self.init(net: net, validationBatches: Array(validation.epoch(0)),
@@ -28,14 +30,14 @@ public struct CandidateEvaluator {
 
   public func evaluate(_ arch: Encoding) throws -> EvaluationResult {
     guard !calibrationBatches.isEmpty else {
-      return ClassifierEvaluation.evaluate(batches: validationBatches) { t, x in net.logits(t, x, arch: arch) }
+      return ClassifierEvaluation.evaluate(batches: validationBatches, precision: precision) { t, x in net.logits(t, x, arch: arch) }
     }
     // Recalibrate on a copy of the statistics, then put the trained ones back for the next candidate.
     let stats = net.store.all.filter { $0.kind == .buffer }
     let saved = stats.map(\.values)
     defer { for (p, v) in zip(stats, saved) { p.values = v } }
-    BatchNormRecalibration.run(net, arch: arch, batches: calibrationBatches)
-    return ClassifierEvaluation.evaluate(batches: validationBatches) { t, x in net.logits(t, x, arch: arch) }
+    BatchNormRecalibration.run(net, arch: arch, batches: calibrationBatches, precision: precision)
+    return ClassifierEvaluation.evaluate(batches: validationBatches, precision: precision) { t, x in net.logits(t, x, arch: arch) }
   }
 }
 

@@ -30,7 +30,7 @@ public enum ClassifierTraining {
   /// Trains `model` on `dataset` with SGD; returns the mean loss of the last epoch.
   @discardableResult
   public static func train(_ model: ImageClassifier, dataset: ImageDataset, normalization: Normalization,
-                           config: ClassifierTrainingConfig,
+                           config: ClassifierTrainingConfig, precision: Precision = .fp32,
                            progress: (TrainingProgress) -> Void = { _ in }) throws -> Float {
     let loader = try BatchLoader(dataset: dataset, batchSize: config.batchSize, shuffle: true, dropLast: true,
                              augmentation: config.augment ? .cifar : .none, normalization: normalization,
@@ -52,6 +52,7 @@ public enum ClassifierTraining {
       var sum: Float = 0
       for batch in loader.epoch(epoch) {
         let t = Tape(training: true)
+        t.precision = precision
         let loss = t.crossEntropy(model.logits(t, batch.tensor()), labels: batch.y)
         try t.backward(loss)
         let lr = schedule.lr(at: step)
@@ -71,9 +72,9 @@ public enum ClassifierTraining {
   }
 
   public static func evaluate(_ model: ImageClassifier, dataset: ImageDataset, normalization: Normalization,
-                              batchSize: Int = 256) throws -> EvaluationResult {
+                              batchSize: Int = 256, precision: Precision = .fp32) throws -> EvaluationResult {
     let loader = try BatchLoader(dataset: dataset, batchSize: batchSize, shuffle: false, dropLast: false,
                              augmentation: .none, normalization: normalization, seed: 0)
-    return ClassifierEvaluation.evaluate(loader: loader) { t, x in model.logits(t, x) }
+    return ClassifierEvaluation.evaluate(loader: loader, precision: precision) { t, x in model.logits(t, x) }
   }
 }

@@ -67,10 +67,7 @@ final class LandmarkTracker {
     trainer.synchroniseStatistics()
     let precision = trainer.context.precision
     let mine = archs[collective.part(of: archs.count)].map { arch in
-      let r = ClassifierEvaluation.evaluate(batches: batches) { t, x in
-        t.precision = precision
-        return net.logits(t, x, arch: arch)
-      }
+      let r = ClassifierEvaluation.evaluate(batches: batches, precision: precision) { t, x in net.logits(t, x, arch: arch) }
       return [r.accuracy, r.loss]
     }
     let results = trainer.isParallel ? try collective.allGather(mine).flatMap { $0 } : mine

@@ -10,8 +10,7 @@ extension Trainer {
     // OpenMP's thread count is per calling thread: set it on the thread that trains (often not main).
     if let n = context.threads { DNNL.setThreads(n) }
     // The trainer's own tapes (paths, rank pairs, landmarks) carry `context.precision`; zero-cost proxies
-    // scoring priors still make theirs with the process default, so it follows the context.
-    Precision.default = context.precision
+    // scoring priors compute in fp32 (a prior must not depend on the CPU the run landed on).
     runStart = Date()
     stepsAtStart = state.step
     emit(.started(RunInfo(name: config.name, space: space.name, strategy: config.strategy.rawValue,
