@@ -7,7 +7,7 @@ SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release/rdnas
 RUN_ARGS ?=
 
-.PHONY: all deps data build test run bench bench-rank bench-rank-protocol bench-scale clean help stamp
+.PHONY: all deps data build test run bench bench-rank bench-rank-protocol bench-scale bench-search clean help stamp
 
 all: build
 
@@ -79,6 +79,11 @@ bench-rank-protocol: build data
 ## Data-parallel throughput (1 rank x 2 threads vs 2 ranks x 1 thread) and an all-reduce cost model.
 bench-scale: build data
 	bash bench/scale.sh
+
+## Issue 14's search record: evolution vs random over a trained NB201 supernet (SEARCH_RUN), found cells vs the GT.
+SEARCH_RUN ?= runs/protocol/rd-swapreg-l4-e13-s0
+bench-search: build data
+	bash bench/search_nb201.sh $(SEARCH_RUN)
 
 clean:
 	rm -rf .build .build-* runs/*/
