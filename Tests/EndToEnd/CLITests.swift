@@ -1,4 +1,5 @@
 import XCTest
+import Engine
 import Foundation
 import Training
 
@@ -92,6 +93,26 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(s, 2, out)
     XCTAssertTrue(out.contains("rdnas: error: no usable terminal (standard output is not a terminal); use --headless"), out)
     XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/insist/metrics.jsonl"), "fails before any work")
+  }
+
+  /// A run trained in bf16 and resumed where oneDNN offers no bf16 (capped here with ONEDNN_MAX_CPU_ISA, as a CPU
+  /// without AVX512-BF16 or AMX would be) says so on stderr and goes on in fp32, instead of falling back silently.
+  func testResumingABF16RunWithoutBF16SaysSoAndContinuesInFP32() throws {
+    guard Precision.hardwareSupportsBF16 else { throw XCTSkip("this CPU cannot train the bf16 run to resume") }
+    var (s, out) = try runRDNAS(["train", "--headless", "--name", "bf", "--runs-dir", dir, "--strategy", "spos",
+                                 "--paths", "1", "--precision", "bf16"] + tiny)
+    XCTAssertEqual(s, 0, out)
+    var env = ProcessInfo.processInfo.environment
+    env["ONEDNN_MAX_CPU_ISA"] = "AVX512_CORE"
+    var longer = tiny
+    longer[try XCTUnwrap(longer.firstIndex(of: "--epochs")) + 1] = "2"
+    (s, out) = try runRDNAS(["train", "--headless", "--name", "bf", "--runs-dir", dir, "--strategy", "spos",
+                             "--paths", "1", "--resume"] + longer, environment: env)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("this run was trained in bf16"), out)
+    XCTAssertTrue(out.contains("resuming in fp32"), out)
+    XCTAssertTrue(out.contains("precision fp32"), out)
+    XCTAssertTrue(out.contains("finished after 20 steps"), out)
   }
 
   /// `--precision auto|fp32|bf16` are accepted; the choice and its reason lead the headless output and the
