@@ -46,6 +46,13 @@ struct SearchCommand: ParsableCommand {
       let folder = SearchFolder(runFolder: runFolder, name: name ?? settings.method.rawValue)
       let state = try resumedState(folder, settings: settings, space: space)
       var search = try ArchitectureSearch(space: space, state: state)
+      if let p = settings.prefilter {
+        // The trainer's prior cache: FLOPs/params/file tables built in, other proxies on one seeded batch.
+        let priors = PriorCache(space: space, scorer: ProxyScoring.scorer(config: config), seed: config.seed)
+        var probe = RandomSource(seed: 0)
+        _ = try priors.prior(p.proxy, space.sample(using: &probe))  // a bad proxy fails here, in one line
+        search.prefilterScore = { try? priors.prior(p.proxy, $0) }
+      }
       let world = World.collective
       if search.state.isFinished {
         if world.isRoot { try report(search, folder) }

@@ -12,11 +12,17 @@ struct SearchMethodOptions: ParsableArguments {
   @Option(help: "Evolution: parents are the best N evaluated so far.") var parents = 5
   @Option(help: "Evolution: per-gene mutation probability.") var mutationRate = 0.1
   @Option(help: "Seed of the search.") var seed: UInt64 = 0
+  @Option(help: ArgumentHelp("Pre-filter candidates by a zero-cost proxy (flops, params, swap, naswot, ..., file:PATH): "
+                             + "propose --prefilter-factor × population, score the best --population by the supernet.",
+                             valueName: "proxy"))
+  var prefilter: String?
+  @Option(help: "With --prefilter: candidates proposed per supernet evaluation.") var prefilterFactor = 4
 
   func settings() -> SearchSettings {
     var s = SearchSettings()
     s.method = method; s.generations = generations; s.population = population; s.parents = parents
     s.mutationRate = mutationRate; s.seed = seed
+    s.prefilter = prefilter.map { SearchSettings.Prefilter(proxy: $0, factor: prefilterFactor) }
     return s
   }
 }

@@ -27,7 +27,7 @@ final class HelpTests: XCTestCase {
       "sample": Set(space + ["--count", "--stratify-flops", "--out", "--seed"]),
       "ensemble": ["--weights", "--out"],
       "search": Set(compute + ["--run", "--name", "--top", "--method", "--generations", "--population", "--parents",
-                               "--mutation-rate", "--seed", "--flops-max", "--flops-min", "--params-max", "--params-min",
+                               "--mutation-rate", "--seed", "--prefilter", "--prefilter-factor", "--flops-max", "--flops-min", "--params-max", "--params-min",
                                "--checkpoint", "--score-by", "--bn-recalibrate", "--images", "--batch-size"]),
       "export": Set(compute + ["--run", "--checkpoint", "--arch", "--out", "--bn-recalibrate", "--images", "--batch-size"]),
       "split": ["--archs", "--shards", "--out-dir"],

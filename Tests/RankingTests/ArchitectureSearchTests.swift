@@ -184,4 +184,43 @@ final class ArchitectureSearchTests: XCTestCase {
     XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1,
                    12 + ParetoFront.of(search.state.evaluated).count)
   }
+
+  /// A zero-cost pre-filter: each generation is the best `population` by the proxy out of `factor` × as many
+  /// proposals, so its proxy values beat the unfiltered search's (same seed); proposing stays a function of
+  /// the state (a resumed search proposes the same); factor 1 is refused; states saved before it still load.
+  func testPrefilterKeepsTheProxysBestAndResumesTheSame() throws {
+    let flops: (Encoding) -> Double? = { self.nb201.flops($0) }
+    for method in SearchMethod.allCases {
+      var plain = try ArchitectureSearch(space: nb201, settings: settings(method, generations: 3, population: 10))
+      var s = settings(method, generations: 3, population: 10)
+      s.prefilter = .init(proxy: "flops", factor: 4)
+      var filtered = try ArchitectureSearch(space: nb201, settings: s)
+      filtered.prefilterScore = flops
+      let score = additiveScore(seed: 2, length: nb201.largest.digits.count)
+      try plain.run(score: score)
+      try filtered.run(score: score)
+      let meanPlain = plain.state.evaluated.map { nb201.flops($0.arch) }.reduce(0, +) / 30
+      let meanFiltered = filtered.state.evaluated.map { nb201.flops($0.arch) }.reduce(0, +) / 30
+      XCTAssertEqual(filtered.state.evaluated.count, 30)
+      XCTAssertGreaterThan(meanFiltered, 1.3 * meanPlain, "\(method): the proxy's best are scored")
+      // Resume: a search rebuilt from its saved state after one generation proposes the same second one.
+      var first = try ArchitectureSearch(space: nb201, settings: s)
+      first.prefilterScore = flops
+      let g0 = first.proposeGeneration()
+      try first.record(g0, scores: g0.map(score))
+      let saved = try JSONDecoder().decode(SearchState.self, from: JSONEncoder().encode(first.state))
+      var resumed = try ArchitectureSearch(space: nb201, state: saved)
+      resumed.prefilterScore = flops
+      XCTAssertEqual(resumed.proposeGeneration(), first.proposeGeneration())
+      XCTAssertEqual(resumed.proposeGeneration(), Array(filtered.state.evaluated[10..<20].map(\.arch)))
+    }
+    var bad = settings(.evolution)
+    bad.prefilter = .init(proxy: "flops", factor: 1)
+    XCTAssertThrowsError(try bad.validate())
+    // A state file written before pre-filters existed has no "prefilter" key.
+    var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(settings(.random))) as! [String: Any]
+    old.removeValue(forKey: "prefilter")
+    let decoded = try JSONDecoder().decode(SearchSettings.self, from: JSONSerialization.data(withJSONObject: old))
+    XCTAssertNil(decoded.prefilter)
+  }
 }

@@ -23,6 +23,16 @@ public struct SearchSettings: Codable, Equatable, Sendable {
   public var constraints = CostConstraints()
   /// What the score is (e.g. "accuracy", "loss" for −validation loss); recorded so a resume cannot mix them.
   public var scoreBy = "accuracy"
+  /// A zero-cost proxy as a cheap pre-filter: each generation proposes `factor` × population candidates and
+  /// only the `population` with the highest proxy value are scored by the supernet. Nil: none (and absent
+  /// from states saved before it existed).
+  public var prefilter: Prefilter?
+
+  public struct Prefilter: Codable, Equatable, Sendable {
+    public var proxy: String
+    public var factor: Int
+    public init(proxy: String, factor: Int) { self.proxy = proxy; self.factor = factor }
+  }
 
   public init() {}
 
@@ -33,6 +43,7 @@ public struct SearchSettings: Codable, Equatable, Sendable {
       throw RDNASError.badInput("--parents must be between 1 and --population (\(population))")
     }
     guard mutationRate > 0, mutationRate <= 1 else { throw RDNASError.badInput("--mutation-rate must be in (0, 1]") }
+    if let p = prefilter, p.factor < 2 { throw RDNASError.badInput("--prefilter-factor must be at least 2") }
   }
 }
 
@@ -105,6 +116,9 @@ public struct ArchitectureSearch {
   private var seen: Set<Encoding>
   /// Draws tried per missing child before the generation is given up as unfillable.
   static let attemptsPerChild = 200
+  /// The value of `settings.prefilter`'s proxy for a code (nil: could not be scored, ranked last). Must be a
+  /// pure function of the code (cached by the caller): proposals are recomputed when a generation is recorded.
+  public var prefilterScore: ((Encoding) -> Double?)?
 
   public init(space: any SearchSpace, state: SearchState) throws {
     try state.settings.validate()
@@ -132,6 +146,9 @@ public struct ArchitectureSearch {
 
   private func propose(using rng: inout RandomSource) -> [Encoding] {
     let s = state.settings
+    // With a pre-filter, draw `factor` times the population and keep the best by the proxy (a pure function
+    // of the code, so proposing stays a function of the saved state and a resume proposes the same).
+    let target = s.population * (s.prefilter?.factor ?? 1)
     var out = [Encoding](), taken = seen
     func accept(_ e: Encoding?) -> Bool {
       guard let e, !taken.contains(e), (try? space.validate(e)) != nil, s.constraints.admits(e, in: space) else { return false }
@@ -140,15 +157,15 @@ public struct ArchitectureSearch {
     }
     let parents = s.method == .evolution && state.generation > 0
       ? state.ranked().prefix(s.parents).map { coding.genes(of: $0.arch, using: &rng) } : []
-    let mutants = parents.isEmpty ? 0 : s.population / 2
+    let mutants = parents.isEmpty ? 0 : target / 2
     var attempts = 0
     while out.count < mutants, attempts < mutants * Self.attemptsPerChild {
       attempts += 1
       _ = accept(try? coding.encoding(of: coding.mutate(rng.pick(parents), rate: s.mutationRate, using: &rng)))
     }
     attempts = 0
-    while !parents.isEmpty, out.count < s.population,
-          attempts < s.population * Self.attemptsPerChild {
+    while !parents.isEmpty, out.count < target,
+          attempts < target * Self.attemptsPerChild {
       attempts += 1
       let a = rng.pick(parents), b = rng.pick(parents)
       // Crossover of one parent with itself gives the parent back: mutate such children instead.
@@ -157,10 +174,14 @@ public struct ArchitectureSearch {
     }
     // The first generation, the random baseline, and any shortfall: uniform draws.
     attempts = 0
-    while out.count < s.population, attempts < s.population * Self.attemptsPerChild {
+    while out.count < target, attempts < target * Self.attemptsPerChild {
       attempts += 1
       _ = accept(space.sample(using: &rng))
     }
+    guard s.prefilter != nil, let prefilterScore, out.count > s.population else { return out }
+    let scores = out.map { prefilterScore($0) ?? -.infinity }
+    let order = out.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+    return order.prefix(s.population).map { out[$0] }
     return out
   }
 
