@@ -3,7 +3,7 @@ enum Overlays {
   /// Help lines: every binding of the main map, then the quit prompt's keys on one line.
   static var helpLines: [(keys: String, text: String)] {
     KeyMap.bindings.map { ($0.label, $0.description) }
-      + [(KeyMap.promptBindings.map(\.label).joined(separator: " · "), "at the quit prompt: save+quit / quit / cancel"),
+      + [(KeyMap.promptBindings.map(\.label).joined(separator: " "), "quit prompt: save+quit / quit / leave running / cancel"),
          ("mouse", "click: focus (title: maximise) · wheel: scroll")]
   }
 
