@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Report of bench/search_nb201.sh: for every search under RUN/search/ (named METHOD[-fLIMIT]-sSEED), the best cell
+"""Report of bench/search_nb201.sh: for every search under RUN/search/ (named METHOD[-fLIMIT][-pre]-sSEED), the best cell
 it found (top.json, by the search's own score), that cell's 200-epoch CIFAR-10 ground-truth accuracy, the GT accuracy
 of its top-5 (mean and best), the GT rank of the found cell among all 15,625, evaluations and wall time; then mean ±
 sd per method. Usage: search_report.py RUN OUT.md GT.csv"""
@@ -20,7 +20,7 @@ if os.path.exists(f"{RUN}/search-times.txt"):
 rows = []
 for d in sorted(glob.glob(f"{RUN}/search/*/")):
     name = os.path.basename(d.rstrip("/"))
-    m = re.match(r"(evolution|random)(-f\S+)?-s(\d+)$", name)
+    m = re.match(r"(evolution|random)(-\S+?)?-s(\d+)$", name)
     if not m or not os.path.exists(d + "top.json"):
         continue
     top = sorted(json.load(open(d + "top.json")).values(), key=lambda v: -v["score"])
