@@ -5,19 +5,29 @@ import Training
 /// `rdnas train --ranks 2` in a real terminal: mpirun runs the ranks headless, the monitor follows their run
 /// folder, a key reaches both ranks through the control file, and `q` → save stops the whole job.
 final class RanksMonitorTmuxTests: XCTestCase {
-  func testMonitorDrivesAnMPIJob() throws {
+  /// A fresh runs folder, or a skip where tmux, Fashion-MNIST or mpirun is missing.
+  func runsFolder() throws -> String {
     guard TmuxSession.available else { throw XCTSkip("tmux is not installed") }
     guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") else { throw XCTSkip("no Fashion-MNIST") }
     let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
     guard paths.contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/mpirun") }) else {
       throw XCTSkip("mpirun not installed")
     }
-    let runs = FileManager.default.temporaryDirectory.appendingPathComponent("rdnas-ranks-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: runs) }
-    let command = "cd \(repositoryRoot) && OMP_NUM_THREADS=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-      + "\(try rdnasBinary()) train --ranks 2 --name mpi --runs-dir \(runs) --space nb201 --nb201-c 4 --nb201-n 1 "
+    return FileManager.default.temporaryDirectory.appendingPathComponent("rdnas-ranks-\(UUID().uuidString)").path
+  }
+
+  /// A tiny, long-running 2-rank NB201 job launched with the monitor.
+  func jobCommand(name: String, runs: String, extra: String = "") throws -> String {
+    "cd \(repositoryRoot) && OMP_NUM_THREADS=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
+      + "\(try rdnasBinary()) train --ranks 2 --name \(name) --runs-dir \(runs) --space nb201 --nb201-c 4 --nb201-n 1 "
       + "--strategy spos --paths 1 --train-limit 640 --validation-size 200 --batch-size 32 --epochs 5000 "
-      + "--proxy flops --pairs 1 --landmarks 6 --eval-images 64 --threads 1"
+      + "--landmarks 6 --eval-images 64 --threads 1 \(extra)"
+  }
+
+  func testMonitorDrivesAnMPIJob() throws {
+    let runs = try runsFolder()
+    defer { try? FileManager.default.removeItem(atPath: runs) }
+    let command = try jobCommand(name: "mpi", runs: runs, extra: "--proxy flops --pairs 1")
     let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: command))
     defer { tmux.close() }
     XCTAssertTrue(tmux.waitFor { $0.contains("RUNNING") && $0.contains("step") }, tmux.screen())
@@ -52,19 +62,10 @@ final class RanksMonitorTmuxTests: XCTestCase {
   /// `q` → `l` leaves the job running: the launcher exits 0, the ranks keep appending steps, `rdnas monitor`
   /// re-attaches, and a stop sent through the control file ends the job with a checkpoint.
   func testLeavingTheJobRunningAndReattaching() throws {
-    guard TmuxSession.available else { throw XCTSkip("tmux is not installed") }
-    guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") else { throw XCTSkip("no Fashion-MNIST") }
-    let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-    guard paths.contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/mpirun") }) else {
-      throw XCTSkip("mpirun not installed")
-    }
-    let runs = FileManager.default.temporaryDirectory.appendingPathComponent("rdnas-ranks-\(UUID().uuidString)").path
+    let runs = try runsFolder()
     defer { try? FileManager.default.removeItem(atPath: runs) }
     let folder = runs + "/left"
-    let command = "cd \(repositoryRoot) && OMP_NUM_THREADS=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-      + "\(try rdnasBinary()) train --ranks 2 --name left --runs-dir \(runs) --space nb201 --nb201-c 4 --nb201-n 1 "
-      + "--strategy spos --paths 1 --train-limit 640 --validation-size 200 --batch-size 32 --epochs 5000 "
-      + "--landmarks 6 --eval-images 64 --threads 1"
+    let command = try jobCommand(name: "left", runs: runs)
     let tmux = try XCTUnwrap(TmuxSession(width: 100, height: 30, command: command))
     defer { tmux.close() }
     // Whatever happens below, the job must not outlive the test.
