@@ -61,7 +61,12 @@ struct Proxy: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      try compute.apply()
+      // Proxies score in fp32 on every CPU (a score must not depend on where it was computed): no precision
+      // to measure or choose, only threads; an explicit bf16 request is answered, not silently ignored.
+      compute.applyThreads()
+      if compute.precision == .bf16 {
+        FileHandle.standardError.write(Data("rdnas: note: zero-cost proxies are scored in fp32; --precision bf16 has no effect here\n".utf8))
+      }
       var config = TrainingConfig()
       config.seed = seed.seed; config.threads = compute.threads
       try self.space.apply(to: &config)

@@ -95,6 +95,21 @@ final class CLITests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/insist/metrics.jsonl"), "fails before any work")
   }
 
+  /// Zero-cost proxies score in fp32 everywhere: `rdnas proxy --precision bf16` says the flag has no effect
+  /// there instead of ignoring it silently, and the scores equal the fp32 ones.
+  func testProxyAnswersABF16RequestAndScoresInFP32() throws {
+    var outputs: [String] = []
+    for p in ["bf16", "fp32"] {
+      let out = dir + "/proxy-\(p).csv"
+      let (s, text) = try runRDNAS(["proxy", "--space", "nb201", "--nb201-c", "4", "--nb201-n", "1", "--proxies", "flops",
+                                    "--all", "--out", out, "--precision", p, "--threads", "1"])
+      XCTAssertEqual(s, 0, text)
+      XCTAssertEqual(text.contains("zero-cost proxies are scored in fp32; --precision bf16 has no effect here"), p == "bf16", text)
+      outputs.append(try String(contentsOfFile: out, encoding: .utf8))
+    }
+    XCTAssertEqual(outputs[0], outputs[1])
+  }
+
   /// A run trained in bf16 and resumed where oneDNN offers no bf16 (capped here with ONEDNN_MAX_CPU_ISA, as a CPU
   /// without AVX512-BF16 or AMX would be) says so on stderr and goes on in fp32, instead of falling back silently.
   func testResumingABF16RunWithoutBF16SaysSoAndContinuesInFP32() throws {

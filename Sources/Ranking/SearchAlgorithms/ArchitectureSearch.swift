@@ -182,7 +182,6 @@ public struct ArchitectureSearch {
     let scores = out.map { prefilterScore($0) ?? -.infinity }
     let order = out.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
     return order.prefix(s.population).map { out[$0] }
-    return out
   }
 
   /// A score of the current generation already computed (before an interruption), if any.
