@@ -19,6 +19,10 @@ RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-sch
 # Round 3: longer budgets at equal wall time (13 epochs × 3 passes ≈ 40 SPOS epochs), λ 4 so the supernet also
 # learns the task; landmarks every 4 epochs.
 RDL="--strategy spos --paths 1 --epochs 13 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 4 --symmetric --eval-every 4"
+# Round 4: late distillation at equal wall time with spos-e40: SPOS alone for 20 of 30 epochs, then one rank pair on
+# every second step (two passes a step on average): 20 + 10 × 2 = 40 pass-epochs.
+LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-schedule constant --lambda-max 10
+  --symmetric --rank-from 20 --rank-every 2 --eval-every 5"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -30,6 +34,7 @@ spos-e9|--strategy spos --paths 1 --epochs 9
 spos-e40|--strategy spos --paths 1 --epochs 40 --eval-every 4
 rd-flops-l4-e13|$RDL --proxy flops
 rd-swapreg-l4-e13|$RDL --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-late|$LATE --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return

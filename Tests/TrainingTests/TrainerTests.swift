@@ -262,6 +262,29 @@ final class TrainerTests: XCTestCase {
     XCTAssertEqual(events.count, log.split(separator: "\n").count, "every line decodes")
   }
 
+  /// `--rank-from 1 --rank-every 2`: no rank pair (and no λ) before epoch 1, then one on every second step;
+  /// the steps without pairs carry no rank loss.
+  func testRankPairsOnlyFromTheirEpochAndEveryKthStep() throws {
+    var cfg = tinyConfig("late")
+    cfg.epochs = 2; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.lambda = .constant; cfg.rank.lambdaMax = 1
+    cfg.rank.fromEpoch = 1; cfg.rank.everySteps = 2
+    let t = try Trainer(config: cfg)
+    var pairSteps: [Int] = [], rankLossSteps: [Int] = [], steps = 0
+    t.addSink { e in
+      if case .rankPair(let p) = e { pairSteps.append(p.step) }
+      if case .step(let s) = e { steps = s.step; if s.rankLoss != nil { rankLossSteps.append(s.step) } }
+    }
+    try t.run()
+    XCTAssertEqual(steps, 16)  // 2 epochs × 8 steps
+    // 0-based steps 8, 10, 12, 14 (epoch 1, every second); records count steps from 1.
+    XCTAssertEqual(pairSteps, [9, 11, 13, 15])
+    XCTAssertEqual(rankLossSteps, [9, 11, 13, 15])
+    var bad = cfg; bad.rank.everySteps = 0
+    XCTAssertThrowsError(try bad.validate())
+    bad = cfg; bad.rank.fromEpoch = -1
+    XCTAssertThrowsError(try bad.validate())
+  }
+
   func testResNetSandwichLossFallsOnFashionMNIST() throws {
     var cfg = tinyConfig("falls", space: "resnet")
     cfg.strategy = .sandwich; cfg.pathsPerStep = 3

@@ -108,6 +108,19 @@ public struct RankLossConfig: Codable, Sendable, Equatable {
   /// Margin subnet sampler: resample b until distance(a, b) ≥ this (nil: no constraint).
   public var minDistance: Double?
   public var weightedDistance = false
+  /// Rank pairs only from this (fractional) epoch on; before it no pair is sampled or computed, so a late
+  /// distillation phase costs its passes only where it runs (nil: from the start).
+  public var fromEpoch: Double?
+  /// Rank pairs only on every k-th step (nil or 1: every step): distillation at a fraction of the pairs' cost.
+  public var everySteps: Int?
+
+  /// Whether the step with this 0-based index, at this fractional epoch, computes rank pairs (when a
+  /// guiding proxy is set: the run's live proxy can differ from `proxy`).
+  public func pairsActive(step: Int, epoch: Double) -> Bool {
+    guard pairs > 0 else { return false }
+    if let from = fromEpoch, epoch < from { return false }
+    return step % max(1, everySteps ?? 1) == 0
+  }
 
   // Live rank correlation
   public var groundTruth: String?
@@ -130,5 +143,7 @@ public struct RankLossConfig: Codable, Sendable, Equatable {
     guard pairs >= 0 else { throw RDNASError.badInput("--pairs must be non-negative") }
     guard lambdaMax >= 0, lambdaMax.isFinite else { throw RDNASError.badInput("--lambda-max must be ≥ 0") }
     guard landmarks >= 2 else { throw RDNASError.badInput("--landmarks must be at least 2") }
+    if let f = fromEpoch, !(f >= 0 && f.isFinite) { throw RDNASError.badInput("--rank-from must be an epoch ≥ 0") }
+    if let k = everySteps, k < 1 { throw RDNASError.badInput("--rank-every must be at least 1 (got \(k))") }
   }
 }

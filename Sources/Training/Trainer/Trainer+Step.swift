@@ -19,7 +19,9 @@ extension Trainer {
     var teacher: [Float]?
     // The weights stay fixed until the optimiser below: every tape of this step reuses their reorders
     // (with a single tape per step there is nothing to share, and the cache would only allocate).
-    let tapes = paths.count + (state.proxy == nil ? 0 : config.rank.pairs)
+    let epochPosition = Double(state.epoch) + Double(state.batchInEpoch) / Double(stepsPerEpoch)
+    let pairsNow = state.proxy != nil && config.rank.pairsActive(step: state.step, epoch: epochPosition)
+    let tapes = paths.count + (pairsNow ? config.rank.pairs : 0)
     let weights: WeightLayoutCache? = tapes > 1 && reuseWeightReorders ? WeightLayoutCache() : nil
     for path in paths {
       let t = Tape(training: true)
@@ -43,8 +45,7 @@ extension Trainer {
 
     var pairRecords: [RankPairRecord] = []
     var rankLoss: Double?, lambda: Double?
-    if let proxy = state.proxy, config.rank.pairs > 0 {
-      let epochPosition = Double(state.epoch) + Double(state.batchInEpoch) / Double(stepsPerEpoch)
+    if let proxy = state.proxy, pairsNow {
       let lam = config.rank.lambda.lambda(epoch: epochPosition, epochs: config.epochs, maxLambda: config.rank.lambdaMax)
       lambda = lam
       var sum = 0.0
