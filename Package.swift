@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "Data", dependencies: ["Common", "CTurboJPEG", "CZlib"], swiftSettings: fast),
     .target(name: "Search", dependencies: ["Common"]),
     .target(name: "Supernet", dependencies: ["Common", "Engine", "Search"], swiftSettings: fast),
-    .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet"], swiftSettings: fast),
+    .target(name: "Ranking", dependencies: ["Common", "Engine", "Data", "Search", "Supernet", "RunEvents"], swiftSettings: fast),
     // The run record's vocabulary (events, commands, their JSON lines): Foundation only, so readers of a run
     // folder (the monitor) need neither the engine nor oneDNN.
     .target(name: "RunEvents"),
@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine"]),
     .testTarget(name: "DataTests", dependencies: ["Data", "RDNASTestSupport"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "RDNASTestSupport"]),
-    .testTarget(name: "RankingTests", dependencies: ["Common", "Ranking", "RDNASTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RankingTests", dependencies: ["Common", "Ranking", "RunEvents", "RDNASTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SupernetTests", dependencies: ["Supernet"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Collective"]),
     .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"], exclude: ["Fixtures"]),

@@ -21,8 +21,8 @@ RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-sch
 RDL="--strategy spos --paths 1 --epochs 13 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 4 --symmetric --eval-every 4"
 # Round 4: late distillation at equal wall time with spos-e40: SPOS alone for 20 of 30 epochs, then one rank pair on
 # every second step (two passes a step on average): 20 + 10 × 2 = 40 pass-epochs.
-LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-schedule constant --lambda-max 10
-  --symmetric --rank-from 20 --rank-every 2 --eval-every 5"
+# (One line: CONFIGS below is read line by line.)
+LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 20 --rank-every 2 --eval-every 5"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="

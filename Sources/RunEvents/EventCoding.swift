@@ -7,7 +7,7 @@ import Foundation
 public enum EventCoding {
   /// The `type` of each event, in the order of `TrainerEvent`'s cases.
   public static let types = ["started", "step", "rank_pair", "landmarks", "evaluation", "epoch_end", "checkpoint",
-                             "command", "paused", "finished", "failed", "detached"]
+                             "command", "paused", "finished", "failed", "detached", "search"]
 
   /// The `type` key of an event's line.
   public static func type(of e: TrainerEvent) -> String {
@@ -24,6 +24,7 @@ public enum EventCoding {
     case .finished: "finished"
     case .failed: "failed"
     case .detached: "detached"
+    case .search: "search"
     }
   }
 
@@ -43,6 +44,7 @@ public enum EventCoding {
     case .finished(let r): payload = encode(r)
     case .failed(let r): payload = encode(r)
     case .detached(let r): payload = encode(r)
+    case .search(let r): return String(decoding: encode(r), as: UTF8.self)  // events.jsonl's own shape
     }
     // `type` first (sorted keys would bury it), then the record's keys in sorted order.
     var s = String(decoding: payload, as: UTF8.self)
@@ -50,11 +52,15 @@ public enum EventCoding {
     return s == "}" ? "{\"type\":\"\(type)\"}" : "{\"type\":\"\(type)\"," + s
   }
 
-  /// Decodes one line; nil for a blank, partial (still being written) or unknown line.
+  /// Decodes one line; nil for a blank, partial (still being written) or unknown line. A search's
+  /// `events.jsonl` line (keyed by `event`, no `type`) decodes as `.search`.
   public static func decode(_ line: Substring) -> TrainerEvent? {
     guard !line.isEmpty, var data = line.data(using: .utf8),
-          let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-          let type = obj["type"] as? String else { return nil }
+          let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+    guard let type = obj["type"] as? String else {
+      guard obj["event"] is String else { return nil }
+      return (try? decoder.decode(SearchEvent.self, from: data)).map { .search($0) }
+    }
     if LegacyEvents.isLegacy(obj) {
       guard let upgraded = try? JSONSerialization.data(withJSONObject: LegacyEvents.upgrade(obj)) else { return nil }
       data = upgraded

@@ -21,6 +21,9 @@ public enum TrainerEvent: Sendable, Equatable {
   case failed(FailureRecord)
   /// The terminal of the in-process monitor hung up; training went on headless (re-attach with `rdnas monitor`).
   case detached(DetachRecord)
+  /// A line of an architecture search's log (`rdnas search`): the monitor shows a search on the same event
+  /// queue, with the same keys, as a training run.
+  case search(SearchEvent)
 }
 
 /// Version of the metrics.jsonl shape, written on every `started` line. 1: rdnas 0.1.0 (Swift-synthesised

@@ -3,6 +3,7 @@ import Common
 import Dispatch
 import Foundation
 import Monitor
+import Ranking
 import Training
 
 /// How the UI looks; shared by `train` and `monitor`.
@@ -100,20 +101,24 @@ struct MonitorRun: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "monitor",
     abstract: "Open the monitor on a run folder: follow a running trainer or replay a finished run.",
-    usage: "rdnas monitor runs/rd",
-    discussion: "Pause, proxy switches and checkpoints reach a running (headless) trainer through <run>/control. q detaches.")
+    usage: "rdnas monitor runs/rd\n  rdnas monitor runs/rd/search/evolution",
+    discussion: "Pause, proxy switches and checkpoints reach a running (headless) trainer through <run>/control, "
+      + "pause and stop a running search through <search folder>/control. q detaches.")
 
-  @Argument(help: "Run folder (runs/<name>).") var runFolder: String
+  @Argument(help: "Run folder (runs/<name>), or a search folder (runs/<name>/search/<search>).") var runFolder: String
   @OptionGroup var ui: UIFlags
 
   func run() throws {
     try runReportingErrors {
-      guard FileManager.default.fileExists(atPath: runFolder + "/metrics.jsonl") else {
-        throw RDNASError.badInput("\(runFolder) is not a run folder (no metrics.jsonl)")
+      let fm = FileManager.default
+      let log = fm.fileExists(atPath: runFolder + "/metrics.jsonl") ? runFolder + "/metrics.jsonl"
+        : fm.fileExists(atPath: SearchFolder(path: runFolder).eventsPath) ? SearchFolder(path: runFolder).eventsPath : nil
+      guard let log else {
+        throw RDNASError.badInput("\(runFolder) is neither a run folder (no metrics.jsonl) nor a search folder (no events.jsonl)")
       }
       let theme = try ui.loadTheme()
       let queue = EventQueue()
-      let tailer = FileTailer(runFolder: runFolder)
+      let tailer = FileTailer(file: log)
       let timer = tailer.follow(into: queue)
       defer { _ = timer }
       var options = UIOptions(ascii: ui.ascii, quitBehaviour: .detach)

@@ -5,6 +5,7 @@ import Data
 import Engine
 import Foundation
 import Ranking
+import RunEvents
 import Search
 import Supernet
 import Training
@@ -19,7 +20,9 @@ struct SearchCommand: ParsableCommand {
       """,
     discussion: """
       Writes <run>/search/<name>/: state.json (resumable: run the same command again, with more \
-      --generations to go further), events.jsonl, top.json (competition format) and pareto.svg.
+      --generations to go further), events.jsonl, top.json (competition format) and pareto.svg. In a terminal \
+      the monitor shows the search live (Pareto front, best so far; p pauses, q stops after the candidate being \
+      scored); --headless prints a line per generation, and `rdnas monitor <run>/search/<name>` attaches.
       """)
 
   @Option(name: .customLong("run"), help: "Run folder of a trained supernet.") var runFolder: String
@@ -29,9 +32,13 @@ struct SearchCommand: ParsableCommand {
   @OptionGroup(title: "Constraints") var bounds: ConstraintOptions
   @OptionGroup(title: "Scoring") var scoring: CandidateScoringOptions
   @OptionGroup(title: "Compute") var compute: ComputeOptions
+  @Flag(help: "No terminal UI: a line per generation (attach with `rdnas monitor <run>/search/<name>`).") var headless = false
+  @Flag(help: "Insist on the terminal monitor: fail instead of searching headless when there is no terminal.") var monitor = false
+  @OptionGroup(title: "Monitor") var ui: UIFlags
 
   func run() throws {
     try runReportingErrors {
+      guard !(headless && monitor) else { throw RDNASError.badInput("--headless and --monitor exclude each other") }
       let precision = try compute.apply().precision
       guard top >= 1 else { throw RDNASError.badInput("--top must be at least 1") }
       var config = try RunFolder.readConfig(runDirectory: runFolder)
@@ -68,40 +75,27 @@ struct SearchCommand: ParsableCommand {
       try Checkpoint.restoreWeights(try Checkpoint.load(path: ckpt), into: net.store, path: ckpt)
       let evaluator = try makeEvaluator(net: net, data: data, config: config, precision: precision)
 
-      if world.isRoot { try folder.append([.started(search.state)]) }
-      let scoreByLoss = scoring.scoreBy == .loss
-      while !search.state.isFinished {
-        let started = Date()
-        let codes = search.proposeGeneration()
-        // Each rank scores a contiguous part of the generation (a score depends only on its candidate);
-        // every rank then records the same scores, so all keep the same state and propose the same next.
-        var results: [[Double]] = []
-        for e in codes[world.part(of: codes.count)] {
-          if let done = search.pendingScore(of: e), let acc = done.accuracy, let loss = done.loss {
-            results.append([acc, loss])  // scored before an interruption
-            continue
-          }
-          let r = try evaluator.evaluate(e)
-          results.append([r.accuracy, r.loss])
-          // Saved at once: an interrupted search loses at most the candidate it was scoring.
-          search.notePending(e, CandidateScore(score: scoreByLoss ? -r.loss : r.accuracy, accuracy: r.accuracy, loss: r.loss))
-          if world.isRoot { try folder.save(search.state) }
-        }
-        if world.size > 1 { results = try world.allGather(results).flatMap { $0 } }
-        try search.record(codes, scores: results.map {
-          CandidateScore(score: scoreByLoss ? -$0[1] : $0[0], accuracy: $0[0], loss: $0[1])
-        })
-        guard world.isRoot else { continue }
-        // State first, then the log: the log never holds a generation the state does not.
-        try folder.save(search.state)
-        let seconds = Date().timeIntervalSince(started)
-        try folder.append(SearchEvent.generation(search.state, space: space, seconds: seconds))
-        try folder.writeOutputs(search.state, space: space, top: top)
-        printGeneration(search, seconds: seconds)
+      let session = SearchSession(search: search, folder: folder, evaluator: evaluator, world: world, top: top,
+                                  scoreByLoss: scoring.scoreBy == .loss)
+      // The monitor needs a terminal and one process (under mpirun rank 0's stdout is a pipe).
+      var headless = self.headless || world.size > 1
+      if !headless, let missing = TerminalCheck.problem(term: ProcessInfo.processInfo.environment["TERM"] ?? "") {
+        guard !monitor else { throw RDNASError.badInput("no usable terminal (\(missing)); use --headless") }
+        headless = true
+      }
+      if headless {
+        session.onGeneration = { s, seconds in printGeneration(s, seconds: seconds) }
+        let signals = SignalStop(commands: session.commands)
+        defer { signals.cancel() }
+        try session.run()
+      } else {
+        try runSearchWithMonitor(session, ui: ui)
       }
       if world.isRoot {
-        try folder.append([SearchEvent.finished(search.state, space: space)])
-        try report(search, folder)
+        if session.stopped {
+          print("search stopped after \(session.search.state.evaluated.count) evaluations; run the same command to resume")
+        }
+        try report(session.search, folder)
       }
     }
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Common
 import Ranking
+import RunEvents
 
 // The option groups of `rdnas search`, one per concern.
 

@@ -45,8 +45,11 @@ final class SearchCLITests: XCTestCase {
     XCTAssertTrue(try String(contentsOfFile: folder + "/pareto.svg", encoding: .utf8).hasPrefix("<?xml"))
     var events = try lines(folder + "/events.jsonl")
     XCTAssertEqual(events.map { $0["event"] as! String },
-                   ["started"] + Array(repeating: "candidate", count: 4) + ["generation"]
-                   + Array(repeating: "candidate", count: 4) + ["generation", "finished"])
+                   ["started"] + Array(repeating: "scored", count: 4) + Array(repeating: "candidate", count: 4) + ["generation"]
+                   + Array(repeating: "scored", count: 4) + Array(repeating: "candidate", count: 4) + ["generation", "finished"])
+    // Each `scored` line (written as the candidate is scored) is repeated by its generation's `candidate` line.
+    let scoredLines = events.filter { $0["event"] as? String == "scored" }.map { $0["arch"] as! String }
+    XCTAssertEqual(scoredLines, events.filter { $0["event"] as? String == "candidate" }.map { $0["arch"] as! String })
 
     // Two more generations: the state is picked up and only new codes are scored.
     (s, out) = try runRDNAS(bounded + ["--generations", "4"])

@@ -1,6 +1,7 @@
 import Common
 import Foundation
 import RDNASTestSupport
+import RunEvents
 import Search
 import XCTest
 

@@ -69,6 +69,12 @@ public struct MonitorUI: Sendable {
     case .finished(let f):
       view.pendingPause = nil
       flash(f.stopped ? "run stopped at step \(f.step)" : "run finished", .good, now: now, seconds: 10)
+    case .search(let e) where e.event == "paused":
+      view.pendingPause = nil
+    case .search(let e) where e.event == "finished":
+      view.pendingPause = nil
+      let how = e.stopped == true ? "search stopped" : e.exhausted == true ? "search finished (no admitted code left)" : "search finished"
+      flash(how + (e.bestArch.map { ": best \($0)" } ?? ""), .good, now: now, seconds: 10)
     default:
       break
     }
@@ -99,6 +105,7 @@ public struct MonitorUI: Sendable {
   }
 
   public mutating func perform(_ a: Action, now: Double, screen: (width: Int, height: Int)) -> KeyOutcome {
+    if model.search != nil, let outcome = performInSearch(a, now: now) { return outcome }
     if view.ranking, view.overlay == .none, performInRanking(a, now: now, screen: screen) { return KeyOutcome() }
     switch a {
     case .togglePause:
@@ -163,6 +170,31 @@ public struct MonitorUI: Sendable {
     case .scrollBottom: scroll(by: Int.max / 2, screen: screen)
     case .toggleHelp: view.overlay = view.overlay == .help ? .none : .help
     case .redraw: view.forceRedraw = true
+    }
+    return KeyOutcome()
+  }
+
+  /// Keys that mean something else on a search's screen: `q` stops the search (after the candidate being
+  /// scored; its state is saved after every one, so nothing is asked) or detaches, training-only keys say so.
+  /// Nil for keys handled as in training (pause, help, redraw).
+  mutating func performInSearch(_ a: Action, now: Double) -> KeyOutcome? {
+    switch a {
+    case .quit, .confirmQuit:
+      if view.quittingSince != nil || options.quitBehaviour == .detach || model.isOver { return KeyOutcome(exit: true) }
+      view.overlay = .none
+      view.quittingSince = now
+      flash("stopping after the candidate being scored…", .warn, now: now, seconds: options.quitGrace)
+      return KeyOutcome(commands: [.stop(save: true)], exit: true)
+    case .proxyNext, .proxyPrevious:
+      flash("a search has no guidance proxy to switch", .info, now: now)
+    case .checkpoint:
+      flash("the search saves its state after every candidate", .info, now: now)
+    case .toggleRanking, .focusNext, .focusPrevious, .focusPane, .toggleLogY, .smoothingDown, .smoothingUp,
+         .toggleEnvelope, .toggleXAxis, .toggleLandmarkOrder, .scrollUp, .scrollDown, .pageUp, .pageDown, .scrollTop,
+         .scrollBottom:
+      break  // training panes only
+    default:
+      return nil
     }
     return KeyOutcome()
   }

@@ -97,6 +97,8 @@ public struct MonitorModel: Sendable {
   public internal(set) var lastDetach: DetachRecord? = nil
   public internal(set) var finished: FinishRecord? = nil
   public internal(set) var eventCount = 0
+  /// Set when the events are a search's (`rdnas search`): the monitor shows the search screen.
+  public internal(set) var search: SearchProgress? = nil
 
   public init(seriesCapacity: Int = 1024, listCapacity: Int = 200, recentLandmarkRows: Int = 8) {
     self.seriesCapacity = seriesCapacity
@@ -129,7 +131,7 @@ public struct MonitorModel: Sendable {
   }
 
   /// Whether the trainer is gone (finished or failed); commands can no longer reach it.
-  public var isOver: Bool { finished != nil || failure != nil }
+  public var isOver: Bool { finished != nil || failure != nil || search?.isFinished == true }
 
   /// The τ shown large: vs ground truth when known, else vs the proxy, else vs the previous evaluation.
   public var headlineTau: (label: String, value: Double)? {

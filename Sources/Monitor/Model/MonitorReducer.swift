@@ -54,6 +54,10 @@ extension MonitorModel {
       failure = f
     case .detached(let d):
       lastDetach = d
+    case .search(let s):
+      if search == nil { search = SearchProgress() }
+      search?.apply(s)
+      if s.event == "paused" || s.event == "finished" { paused = search?.paused ?? false }
     }
   }
 

@@ -11,7 +11,9 @@ extension MonitorUI {
       return
     }
     let ctx = PaneContext(model: model, view: view, theme: theme, now: now)
-    if view.ranking {
+    if model.search != nil {
+      buf.withClip(layout.body) { SearchScreen.draw(ctx, into: &$0, rect: layout.body) }
+    } else if view.ranking {
       buf.withClip(layout.body) { RankingView.draw(ctx, into: &$0, rect: layout.body) }
     } else {
       for pane in PaneID.allCases {
@@ -37,7 +39,7 @@ extension MonitorUI {
   /// Puts the list panes of `shown` (the frame on screen) back into the freshly rendered `buf`. Not over an
   /// overlay or the failure box (which cover them), nor when the size changed.
   public func holdListPanes(in buf: inout ScreenBuffer, shown: ScreenBuffer) {
-    guard view.overlay == .none, !view.ranking, model.failure == nil, shown.width == buf.width, shown.height == buf.height else { return }
+    guard view.overlay == .none, !view.ranking, model.search == nil, model.failure == nil, shown.width == buf.width, shown.height == buf.height else { return }
     let layout = Layout.compute(width: buf.width, height: buf.height, maximised: view.maximised)
     guard !layout.tooSmall else { return }
     for p in MonitorUI.listPanes { if let r = layout.panes[p] { buf.copy(r, from: shown) } }

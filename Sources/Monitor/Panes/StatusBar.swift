@@ -10,11 +10,14 @@ enum StatusBar {
   static func state(_ ctx: PaneContext) -> Span {
     let m = ctx.model, v = ctx.view
     if m.failure != nil { return Span(" FAILED ", .role(.bad, bold: true, reverse: true)) }
+    if let f = m.search?.finished {
+      return Span(f.stopped == true ? " STOPPED " : " FINISHED ", .role(.good, bold: true, reverse: true))
+    }
     if v.quittingSince != nil { return Span(" STOPPING ", .role(.warn, bold: true, reverse: true)) }
     if let f = m.finished { return Span(f.stopped ? " STOPPED " : " FINISHED ", .role(.good, bold: true, reverse: true)) }
     if let p = v.pendingPause { return Span(p ? " PAUSING… " : " RESUMING… ", .role(.warn, bold: true)) }
     if m.paused { return Span(" PAUSED ", .role(.warn, bold: true, reverse: true)) }
-    if m.run == nil { return Span(" WAITING ", .role(.dim, bold: true)) }
+    if m.run == nil && m.search == nil { return Span(" WAITING ", .role(.dim, bold: true)) }
     return Span(" RUNNING ", .role(.good, bold: true))
   }
 
@@ -22,6 +25,7 @@ enum StatusBar {
     let m = ctx.model, v = ctx.view
     let dim = Style.role(.dim), text = Style.role(.text)
     var out = [Segment]()
+    if let s = m.search { return searchSegments(ctx, s) }
     out.append(Segment(spans: [Span(" " + (m.run?.name ?? "rdnas") + " ", .role(.accent, bold: true, reverse: true))],
                        priority: 90))
     out.append(Segment(spans: [state(ctx)], priority: 100))
@@ -47,6 +51,26 @@ enum StatusBar {
     if let l = m.lambda { out.append(Segment(spans: [Span("λ ", dim), Span(NumberFormat.compact(l), text)], priority: 40)) }
     if let c = m.lastCheckpoint {
       out.append(Segment(spans: [Span("ckpt ", dim), Span(NumberFormat.clock(c.time), text)], priority: 30))
+    }
+    out.append(Segment(spans: [Span("? help", dim)], priority: 20))
+    return out
+  }
+
+  static func searchSegments(_ ctx: PaneContext, _ s: SearchProgress) -> [Segment] {
+    let dim = Style.role(.dim), text = Style.role(.text)
+    var out = [Segment(spans: [Span(" search " + (s.method ?? "") + " ", .role(.accent, bold: true, reverse: true))], priority: 90),
+               Segment(spans: [state(ctx)], priority: 100)]
+    let planned = s.plannedGenerations.map { "/\($0)" } ?? ""
+    out.append(Segment(spans: [Span("gen ", dim), Span("\(s.completedGenerations)\(planned)", text)], priority: 80))
+    out.append(Segment(spans: [Span(NumberFormat.grouped(s.points.count), text), Span(" evaluated", dim)], priority: 70))
+    if let b = s.best(1).first {
+      out.append(Segment(spans: [Span("best ", dim), Span(SearchScreen.format(b.score, s), .role(.good, bold: true))], priority: 65))
+    }
+    if let eta = s.eta, !s.isFinished {
+      out.append(Segment(spans: [Span("ETA ", dim), Span(NumberFormat.duration(eta), text)], priority: 60))
+    }
+    if let per = s.secondsPerGeneration {
+      out.append(Segment(spans: [Span(NumberFormat.fixed(per, 1), text), Span(" s/gen", dim)], priority: 40))
     }
     out.append(Segment(spans: [Span("? help", dim)], priority: 20))
     return out

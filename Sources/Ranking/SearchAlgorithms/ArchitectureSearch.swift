@@ -1,41 +1,8 @@
 import Common
+import RunEvents
 import Search
 
-/// How candidates are proposed.
-public enum SearchMethod: String, Codable, Sendable, CaseIterable {
-  /// SPOS-style evolution: a first generation of random codes, then children of the top-k scored so far,
-  /// half by mutation and half by crossover.
-  case evolution
-  /// The baseline: every generation drawn uniformly (at the same number of evaluations).
-  case random
-}
-
-/// Everything that defines a search; a resumed search must be given the same settings.
-public struct SearchSettings: Codable, Equatable, Sendable {
-  public var method: SearchMethod = .evolution
-  public var generations = 10
-  public var population = 20
-  /// Parents: the best `parents` architectures evaluated so far (SPOS's top-k).
-  public var parents = 5
-  /// Per-gene mutation probability.
-  public var mutationRate = 0.1
-  public var seed: UInt64 = 0
-  public var constraints = CostConstraints()
-  /// What the score is (e.g. "accuracy", "loss" for −validation loss); recorded so a resume cannot mix them.
-  public var scoreBy = "accuracy"
-  /// A zero-cost proxy as a cheap pre-filter: each generation proposes `factor` × population candidates and
-  /// only the `population` with the highest proxy value are scored by the supernet. Nil: none (and absent
-  /// from states saved before it existed).
-  public var prefilter: Prefilter?
-
-  public struct Prefilter: Codable, Equatable, Sendable {
-    public var proxy: String
-    public var factor: Int
-    public init(proxy: String, factor: Int) { self.proxy = proxy; self.factor = factor }
-  }
-
-  public init() {}
-
+extension SearchSettings {
   public func validate() throws {
     guard generations >= 1 else { throw RDNASError.badInput("--generations must be at least 1") }
     guard population >= 2 else { throw RDNASError.badInput("--population must be at least 2") }

@@ -1,29 +1,9 @@
 import Foundation
 import Common
+import RunEvents
 import Search
 
-/// Resource bounds a searched architecture must meet, on the space's analytic FLOPs and parameter counts
-/// (so a candidate is admitted or refused before anything is evaluated).
-public struct CostConstraints: Codable, Equatable, Sendable {
-  public var flopsMin: Double?
-  public var flopsMax: Double?
-  public var paramsMin: Int?
-  public var paramsMax: Int?
-
-  public init(flopsMin: Double? = nil, flopsMax: Double? = nil, paramsMin: Int? = nil, paramsMax: Int? = nil) {
-    self.flopsMin = flopsMin; self.flopsMax = flopsMax; self.paramsMin = paramsMin; self.paramsMax = paramsMax
-  }
-
-  public var isEmpty: Bool { flopsMin == nil && flopsMax == nil && paramsMin == nil && paramsMax == nil }
-
-  public func admits(flops: Double, params: Int) -> Bool {
-    if let m = flopsMin, flops < m { return false }
-    if let m = flopsMax, flops > m { return false }
-    if let m = paramsMin, params < m { return false }
-    if let m = paramsMax, params > m { return false }
-    return true
-  }
-
+extension CostConstraints {
   public func admits(_ e: Encoding, in space: any SearchSpace) -> Bool {
     admits(flops: space.flops(e), params: space.params(e))
   }

@@ -1,5 +1,6 @@
 import Common
 import Foundation
+import RunEvents
 import Search
 
 /// Where a search keeps its record inside a run folder: `<run>/search/<name>/` with `state.json` (the
@@ -74,36 +75,7 @@ public struct SearchFolder {
   }
 }
 
-/// One line of a search's `events.jsonl` (documented in docs/run-format.md). `event` is one of
-/// `started`, `candidate`, `generation`, `finished`; fields that do not apply to an event are absent.
-public struct SearchEvent: Codable, Equatable, Sendable {
-  public var event: String
-  public var time: Double
-  public var generation: Int?
-  public var arch: String?
-  public var score: Double?
-  public var accuracy: Double?
-  public var loss: Double?
-  public var flops: Double?
-  public var params: Int?
-  public var evaluated: Int?
-  public var bestScore: Double?
-  public var bestArch: String?
-  public var paretoSize: Int?
-  public var seconds: Double?
-  public var method: String?
-  public var space: String?
-  public var settings: SearchSettings?
-  public var exhausted: Bool?
-
-  enum CodingKeys: String, CodingKey {
-    case event, time, generation, arch, score, accuracy, loss, flops, params, evaluated, seconds, method, space, settings,
-         exhausted
-    case bestScore = "best_score", bestArch = "best_arch", paretoSize = "pareto_size"
-  }
-
-  public init(event: String, time: Double = Date().timeIntervalSince1970) { self.event = event; self.time = time }
-
+extension SearchEvent {
   public static func started(_ state: SearchState) -> SearchEvent {
     var e = SearchEvent(event: "started")
     e.method = state.settings.method.rawValue; e.space = state.space; e.settings = state.settings
@@ -125,9 +97,27 @@ public struct SearchEvent: Codable, Equatable, Sendable {
     return lines
   }
 
-  public static func finished(_ state: SearchState, space: any SearchSpace) -> SearchEvent {
+  /// One candidate of the generation being scored, as soon as its score is saved (the generation's
+  /// `candidate` lines repeat it once the generation is complete).
+  public static func scored(_ arch: Encoding, _ result: CandidateScore, generation: Int, space: any SearchSpace) -> SearchEvent {
+    var e = SearchEvent(event: "scored")
+    e.generation = generation; e.arch = space.format(arch); e.score = result.score
+    e.accuracy = result.accuracy; e.loss = result.loss; e.flops = space.flops(arch); e.params = space.params(arch)
+    return e
+  }
+
+  /// The search paused (`paused` true) or resumed, between candidates.
+  public static func paused(_ paused: Bool, _ state: SearchState) -> SearchEvent {
+    var e = SearchEvent(event: "paused")
+    e.paused = paused; e.generation = state.generation; e.evaluated = state.evaluated.count
+    return e
+  }
+
+  /// `stopped`: a stop command or signal ended the search before its last generation (resumable).
+  public static func finished(_ state: SearchState, space: any SearchSpace, stopped: Bool = false) -> SearchEvent {
     var e = summary(state, space: space, event: "finished")
     e.exhausted = state.exhausted
+    if stopped { e.stopped = true }
     return e
   }
 

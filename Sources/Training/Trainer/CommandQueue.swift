@@ -12,7 +12,7 @@ public final class CommandQueue: @unchecked Sendable {
     lock.lock(); pending.append(c); lock.unlock()
   }
 
-  func drain() -> [TrainerCommand] {
+  public func drain() -> [TrainerCommand] {
     lock.lock(); defer { lock.unlock() }
     let out = pending
     pending.removeAll()
