@@ -74,7 +74,8 @@ public struct MonitorUI: Sendable {
     case .search(let e) where e.event == "finished":
       view.pendingPause = nil
       let how = e.stopped == true ? "search stopped" : e.exhausted == true ? "search finished (no admitted code left)" : "search finished"
-      flash(how + (e.bestArch.map { ": best \($0)" } ?? ""), .good, now: now, seconds: 10)
+      let best = e.bestScore.flatMap { b in model.search.map { " · best " + SearchScreen.format(b, $0) } } ?? ""
+      flash(how + best, .good, now: now, seconds: 10)
     default:
       break
     }

@@ -42,8 +42,12 @@ public struct SearchProgress: Sendable, Equatable {
   public var plannedGenerations: Int? { settings?.generations }
   /// Generations completed so far.
   public var completedGenerations: Int { generations.last.map { $0.generation + 1 } ?? resumedAfter }
-  /// The generation being scored: the newest point's, or the next one when none of it is in yet.
-  public var currentGeneration: Int { max(completedGenerations, points.last?.generation ?? 0) }
+  /// The generation being scored: the newest point's, or the next one when none of it is in yet (once the
+  /// search is over: the last one scored).
+  public var currentGeneration: Int {
+    if isFinished { return points.last?.generation ?? 0 }
+    return max(completedGenerations, points.last?.generation ?? 0)
+  }
   public var scoreIsLoss: Bool { settings?.scoreBy == "loss" }
 
   mutating func apply(_ e: SearchEvent) {
