@@ -136,10 +136,12 @@ for cfg, rows in sorted(summary.items()):
 
 def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
 # SPOS baselines of each budget: 3-epoch distilled runs (3 passes a step) against SPOS at 3 epochs (equal steps)
-# and 9 epochs (equal wall time); the 13-epoch round-3 runs against SPOS at 40 epochs (equal wall time).
+# and 9 epochs (equal wall time); the long runs (round 3's 13-epoch ones, round 4's late distillation) against SPOS at
+# 40 epochs (equal wall time). The random-prior control exists at the 3-epoch budget only.
+def is_long(cfg): return re.search(r"-(e13|late)$", cfg) is not None
 def spos_baselines(cfg):
-    return ["spos-e40"] if re.search(r"-e13$", cfg) else ["spos", "spos-e9"]
-def free_spos(cfg): return spos_baselines(cfg)[-1] if re.search(r"-e13$", cfg) else "spos"
+    return ["spos-e40"] if is_long(cfg) else ["spos", "spos-e9"]
+def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) else "spos"
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
@@ -165,7 +167,7 @@ for cfg in sorted(runs):
             comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in sp]))
             comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fs} + {teacher})",
                           [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
-    for base in spos_baselines(cfg) + ["rd-random"]:
+    for base in spos_baselines(cfg) + ([] if is_long(cfg) else ["rd-random"]):
         sp = [s for s in seeds if s in runs.get(base, {})]
         if base != cfg and sp:
             comps.append((base, [(prim_of(cfg, s), prim_of(base, s)) for s in sp]))

@@ -38,15 +38,7 @@ struct Bench: ParsableCommand {
     var rng = RandomSource(seed: 0)
     func gaussian(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextGaussian() } }
 
-    let x = Tensor(shape: Shape(64, 32, 32, 32), values: gaussian(64 * 32 * 32 * 32), requiresGrad: true)
-    let w = Parameter(name: "w", shape: [32, 32, 3, 3], kind: .weight)
-    w.values = gaussian(w.count)
-    let (cmin, cmed) = try timed(reps) {
-      x.clearGrad(); w.zeroGrad()
-      let t = Tape(training: true)
-      t.precision = precision
-      try t.backward(t.sum(t.conv2d(x, w, outChannels: 32, kernel: 3)))
-    }
+    let (cmin, cmed) = try conv3x3(precision: precision)
     report("conv3x3_fwd_bwd", cmin, cmed, precision)
 
     let net = ResNet20(seed: 1)
@@ -64,6 +56,23 @@ struct Bench: ParsableCommand {
 
   /// The peer's step definitions (`../shared/tools/peer_torch.py`): NB201 SPOS (one uniform path, C=16,
   /// N=5) and the elastic CIFAR ResNet sandwich (max + min + 2 random with KD), random 32×32 input.
+  /// The 3×3 conv micro-benchmark: batch 64, 32→32 channels, 32×32, forward + both gradients (min, median ms).
+  func conv3x3(precision: Precision) throws -> (Double, Double) {
+    var rng = RandomSource(seed: 0)
+    func gaussian(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextGaussian() } }
+    let x = Tensor(shape: Shape(64, 32, 32, 32), values: gaussian(64 * 32 * 32 * 32), requiresGrad: true)
+    let w = Parameter(name: "w", shape: [32, 32, 3, 3], kind: .weight)
+    w.values = gaussian(w.count)
+    return try timed(reps) {
+      x.clearGrad(); w.zeroGrad()
+      let t = Tape(training: true)
+      t.precision = precision
+      try t.backward(t.sum(t.conv2d(x, w, outChannels: 32, kernel: 3)))
+    }
+  }
+  /// Forward + data gradient + weight gradient of the micro-benchmark's conv: 3 × 2·MACs.
+  static let conv3x3FLOPs = 3 * 2 * Double(64 * 32 * 32 * 32 * 32 * 9)
+
   func supernetStep(nb201: Bool, precision fixed: Precision) throws {
     var precision = fixed
     if compute.precision == .auto {
@@ -83,15 +92,17 @@ struct Bench: ParsableCommand {
     let opt = SGD(store: net.store, config: cfg)
     let paths = nb201 ? 1 : 4
     var prof: OpProfile?
+    var costs: CostCounter?  // convolution MACs per image, over the profiled steps
     var weights: WeightLayoutCache?
     func newTape() -> Tape {  // every tape of the step shares the profile and, as in training, the weights' reorders
       let t = Tape(training: true)
       t.precision = precision
       t.profile = prof
+      t.costs = costs
       t.weightCache = weights
       return t
     }
-    let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile() } }) {
+    let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile(); costs = CostCounter() } }) {
       weights = paths + pairs > 1 ? WeightLayoutCache() : nil
       if nb201 {
         let t = newTape()
@@ -117,7 +128,33 @@ struct Bench: ParsableCommand {
     let images = Double(batch * paths)
     print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
                  DNNL.threads, precisionLabel(precision), batch, pairs, mn, md, images / md * 1000))
-    if let prof { print(prof.table(steps: reps)) }
+    if let prof, let costs {
+      print(prof.table(steps: reps))
+      print(try convLimit(prof, costs: costs, batch: batch, stepMinMs: mn, precision: precision))
+    }
+  }
+
+  /// How far a profiled step is from its convolutions' limit (issue 12): the step's conv FLOPs over the 3×3
+  /// micro-benchmark's rate on this machine, against the step's time, and the time outside convs. The
+  /// backward FLOPs are taken as twice the forward (data and weight gradients; the stem's unneeded data
+  /// gradient makes this a slight overestimate).
+  func convLimit(_ prof: OpProfile, costs: CostCounter, batch: Int, stepMinMs: Double, precision: Precision) throws -> String {
+    let steps = Double(reps)
+    let fwdGFLOP = 2 * costs.convMACs * Double(batch) / steps / 1e9, bwdGFLOP = 2 * fwdGFLOP
+    let fwdMs = (prof.forward["conv2d"]?.seconds ?? 0) * 1000 / steps
+    let bwdMs = (prof.backward["conv2d"]?.seconds ?? 0) * 1000 / steps
+    let stepMs = prof.totalSeconds * 1000 / steps
+    let (microMin, _) = try conv3x3(precision: precision)
+    let microRate = Self.conv3x3FLOPs / 1e9 / (microMin / 1000)  // GFLOP/s
+    let idealMs = (fwdGFLOP + bwdGFLOP) / microRate * 1000
+    return String(format: """
+      conv_limit: %.2f GFLOP of convolution per step (fwd %.2f, bwd ≈ %.2f); convs took %.1f ms (fwd %.1f ms at %.0f GFLOP/s, \
+      bwd %.1f ms at %.0f GFLOP/s); the 3x3 micro-benchmark runs at %.0f GFLOP/s (fwd+bwd, min %.2f ms), so these convs at \
+      micro-benchmark speed take %.1f ms; the step (profiled %.1f ms, min %.1f ms unprofiled) is %.2fx that (target <= 1.25x); \
+      %.1f ms per step outside convs (%.0f %%)
+      """, fwdGFLOP + bwdGFLOP, fwdGFLOP, bwdGFLOP, fwdMs + bwdMs, fwdMs, fwdGFLOP / max(fwdMs, 1e-9) * 1000,
+      bwdMs, bwdGFLOP / max(bwdMs, 1e-9) * 1000, microRate, microMin, idealMs, stepMs, stepMinMs, stepMinMs / idealMs,
+      stepMs - fwdMs - bwdMs, 100 * (stepMs - fwdMs - bwdMs) / stepMs)
   }
 
   /// The peer's supernets: NB201 (C=16, N=5), or its elastic ResNet (3 stages of 16/32/64 with max depth 5,

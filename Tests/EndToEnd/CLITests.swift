@@ -175,4 +175,21 @@ final class CLITests: XCTestCase {
       XCTAssertEqual(lines.count, 1, "\(args): \(out)")
     }
   }
+
+  /// `rdnas bench --profile` says how far a step is from its convolutions' limit, and its figures add up:
+  /// forward + backward = the step's conv GFLOP, and the limit is that over the micro-benchmark's rate.
+  func testBenchProfileReportsTheConvolutionLimit() throws {
+    let (s, out) = try runRDNAS(["bench", "--what", "nb201", "--profile", "--reps", "1", "--batch", "8", "--threads", "1",
+                                 "--precision", "fp32"])
+    XCTAssertEqual(s, 0, out)
+    let line = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("conv_limit:") }, out)
+    let numbers = line.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) }
+    // total, fwd, bwd, conv ms, fwd ms, fwd rate, bwd ms, bwd rate, the "3x3" digits, micro rate, micro ms, ideal ms, …
+    let (total, fwd, bwd) = (numbers[0], numbers[1], numbers[2])
+    XCTAssertGreaterThan(fwd, 0, String(line))
+    XCTAssertEqual(fwd + bwd, total, accuracy: 0.02, String(line))
+    XCTAssertEqual(bwd, 2 * fwd, accuracy: 0.02, String(line))
+    let rate = numbers[10], ideal = numbers[12]
+    XCTAssertEqual(ideal, total / rate * 1000, accuracy: max(0.15, 0.04 * ideal), String(line))  // printed figures are rounded
+  }
 }
