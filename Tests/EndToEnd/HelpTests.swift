@@ -18,7 +18,7 @@ final class HelpTests: XCTestCase {
         "--activation", "--strategy", "--paths", "--distillation", "--clip-norm", "--init-from", "--seed",
         "--proxy", "--pairs", "--lambda-schedule", "--lambda-max", "--margin", "--symmetric", "--min-distance",
         "--weighted-distance", "--gt", "--gt-column", "--landmarks", "--eval-every", "--eval-every-steps",
-        "--eval-images", "--score-by", "--ranks", "--monitor", "--on-hangup"]),
+        "--eval-images", "--score-by", "--ranks", "--monitor", "--on-hangup", "--rank-every", "--rank-from"]),
       "monitor": Set(ui),
       "eval": Set(compute + ["--run", "--checkpoint", "--archs", "--out", "--shard", "--bn-recalibrate", "--images",
                              "--batch-size", "--nb201-index"]),
@@ -28,7 +28,8 @@ final class HelpTests: XCTestCase {
       "ensemble": ["--weights", "--out"],
       "search": Set(compute + ["--run", "--name", "--top", "--method", "--generations", "--population", "--parents",
                                "--mutation-rate", "--seed", "--prefilter", "--prefilter-factor", "--flops-max", "--flops-min", "--params-max", "--params-min",
-                               "--checkpoint", "--score-by", "--bn-recalibrate", "--images", "--batch-size"]),
+                               "--checkpoint", "--score-by", "--bn-recalibrate", "--images", "--batch-size"]
+                               + ui + ["--monitor", "--headless"]),
       "export": Set(compute + ["--run", "--checkpoint", "--arch", "--out", "--bn-recalibrate", "--images", "--batch-size"]),
       "split": ["--archs", "--shards", "--out-dir"],
       "merge": ["--out"],
