@@ -32,6 +32,8 @@ deps:
 	  fi; \
 	fi
 	@python3 -c "import safetensors" 2>/dev/null || pip install -q safetensors numpy 2>/dev/null || pip install -q --break-system-packages safetensors numpy || true
+	@# onnxruntime and onnx: the ONNX export's tests run the file (skipped, not failed, where PyPI is out of reach).
+	@python3 -c "import onnxruntime, onnx" 2>/dev/null || pip install -q onnxruntime onnx 2>/dev/null || pip install -q --break-system-packages onnxruntime onnx 2>/dev/null || true
 
 ## CIFAR-10 as an ImageFolder tree, extracted from ../shared when it is there (git-ignored data/).
 data:

@@ -11,6 +11,7 @@ let package = Package(
   products: [.executable(name: "rdnas", targets: ["rdnas"])],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
@@ -30,9 +31,13 @@ let package = Package(
     .target(name: "RunEvents"),
     .target(name: "Training", dependencies: ["Common", "Collective", "Engine", "Data", "Search", "Supernet", "Ranking", "RunEvents"],
             swiftSettings: fast),
+    // ONNX's schema as Swift (generated once by tools/gen_onnx_swift.sh and committed) and the subnet writer.
+    .target(name: "ONNXSchema", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+    .target(name: "ONNXExport", dependencies: ["Common", "Engine", "Search", "Supernet", "ONNXSchema",
+                                               .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
     .target(name: "Monitor", dependencies: ["Common", "RunEvents", "CNcurses"], swiftSettings: fast),
     .executableTarget(name: "rdnas", dependencies: [
-      "Common", "Collective", "Engine", "Data", "Search", "Supernet", "Ranking", "RunEvents", "Training", "Monitor",
+      "Common", "Collective", "Engine", "Data", "Search", "Supernet", "Ranking", "RunEvents", "Training", "Monitor", "ONNXExport",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     // The assertions every test target shares (XCTest helpers, linked into test targets only).
@@ -41,7 +46,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine"]),
     .testTarget(name: "DataTests", dependencies: ["Data", "RDNASTestSupport"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "RDNASTestSupport"]),
-    .testTarget(name: "RankingTests", dependencies: ["Common", "Ranking", "RunEvents", "RDNASTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "RankingTests", dependencies: ["Common", "Ranking", "RunEvents", "ONNXExport", "RDNASTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SupernetTests", dependencies: ["Supernet"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Collective"]),
     .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"], exclude: ["Fixtures"]),

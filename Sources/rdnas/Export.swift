@@ -3,6 +3,7 @@ import Common
 import Data
 import Engine
 import Foundation
+import ONNXExport
 import Ranking
 import Search
 import Supernet
@@ -13,13 +14,15 @@ struct Export: ParsableCommand {
     abstract: "Write one subnet of a trained supernet as a standalone network (safetensors).",
     usage: """
       rdnas export --run runs/rd --arch 1342233313... --out exported/rd-best
-      rdnas export --run runs/nb --arch '|nor_conv_3x3~0|+|...' --out exported/nb-best --bn-recalibrate 50
+      rdnas export --run runs/nb --arch '|nor_conv_3x3~0|+|...' --out exported/nb-best --bn-recalibrate 50 --onnx
       """,
     discussion: """
       Writes <out>/model.safetensors: the subnet's weights cut from the supernet, BN statistics recalibrated \
       on training batches, and metadata (format, space, space_config, encoding, arch, input_shape, classes, \
       activation, normalisation, validation accuracy). tools/rdnas_torch.py loads it in PyTorch; \
-      `rdnas standalone --init-from <out>` fine-tunes it.
+      `rdnas standalone --init-from <out>` fine-tunes it. With --onnx, also <out>/model.onnx (opset 13, input \
+      `input` NCHW float32 normalised as the metadata says, output `logits`, the same metadata as properties), \
+      which onnxruntime runs.
       """)
 
   @Option(name: .customLong("run"), help: "Run folder of a trained supernet.") var runFolder: String
@@ -31,6 +34,8 @@ struct Export: ParsableCommand {
   @Option(help: "Validation images to report the exported network's accuracy on (default: the whole split).")
   var images: Int?
   @Option(help: "Batch size of the validation pass.") var batchSize = 250
+  @Flag(help: "Also write <out>/model.onnx (opset 13, inference form: BN with its running statistics).")
+  var onnx = false
   @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
@@ -64,7 +69,14 @@ struct Export: ParsableCommand {
         "validation_images": "\(result.count)", "rdnas_version": BuildInfo.description,
       ])
       let path = out + "/" + SubnetExport.fileName
+      // The ONNX graph is built before anything is written, so a failure leaves no half export behind.
+      let onnxData = onnx ? try SubnetONNX.serialized(net, arch: code, metadata: metadata) : nil
       try SubnetExport.write(net, metadata: metadata, path: path)
+      if let onnxData {
+        let onnxPath = out + "/model.onnx"
+        try onnxData.write(to: URL(fileURLWithPath: onnxPath), options: .atomic)
+        print("wrote \(onnxPath) (\(onnxData.count) bytes)")
+      }
       print(String(format: "wrote %@: %@, %d parameters, %.2f MFLOPs; validation accuracy %.4f, loss %.4f on %d images",
                    path, space.format(code), space.params(code), space.flops(code) / 1e6, result.accuracy,
                    result.loss, result.count))

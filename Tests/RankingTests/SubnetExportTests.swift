@@ -2,6 +2,8 @@ import Common
 import Data
 import Engine
 import Foundation
+import ONNXExport
+import ONNXSchema
 import RDNASTestSupport
 import Search
 import Supernet
@@ -82,8 +84,9 @@ final class SubnetExportTests: XCTestCase {
       let net = try SubnetExport.standalone(arch, of: supernet)
       BatchNormRecalibration.run(net, arch: arch, batches: [batch(&rng), batch(&rng)])
       let folder = dir.path + "/export-\(k)"
-      try SubnetExport.write(net, metadata: try SubnetExport.metadata(arch: arch, of: supernet, normalization: nil),
-                             path: folder + "/" + SubnetExport.fileName)
+      let meta = try SubnetExport.metadata(arch: arch, of: supernet, normalization: nil)
+      try SubnetExport.write(net, metadata: meta, path: folder + "/" + SubnetExport.fileName)
+      try SubnetONNX.serialized(net, arch: arch, metadata: meta).write(to: URL(fileURLWithPath: folder + "/model.onnx"))
       let (n, c, h, w) = (3, 3, 8, 8)
       let nchw = (0..<(n * c * h * w)).map { _ in rng.nextGaussian() }
       var nhwc = [Float](repeating: 0, count: nchw.count)
@@ -157,6 +160,40 @@ final class SubnetExportTests: XCTestCase {
       XCTAssertEqual(r.status, 0, r.output)
       XCTAssertEqual(try readFloats(out), e.logits, accuracy: 1e-4)
     }
+  }
+
+  /// onnxruntime (and onnx.checker where `onnx` is installed) on the ONNX file gives rdnas's logits.
+  func testONNXRuntimeRunsTheExportToRDNASLogits() throws {
+    try requirePython(module: "onnxruntime")
+    for e in try exportsWithLogits() {
+      let out = e.dir + "/onnx.f32"
+      let r = try XCTUnwrap(try python(["rdnas_onnx_run.py", e.dir + "/model.onnx", e.input, out]))
+      XCTAssertEqual(r.status, 0, r.output)
+      XCTAssertEqual(try readFloats(out), e.logits, accuracy: 1e-4)
+    }
+  }
+
+  /// Without Python: the file parses back through swift-protobuf, every tensor of the network is an
+  /// initializer under its rdnas name with its shape, and the graph's ops are the code's (nb201's
+  /// conv/pool/skip/none cell: one AveragePool 3x3 per cell, convs for stem, reductions and the code's edges).
+  func testONNXModelHoldsTheNetworksTensorsAndTheCodesOps() throws {
+    let supernet = NB201Supernet(space: try tinyNB201(), seed: 4)
+    let arch = Encoding(digits: [3, 0, 4, 1, 2, 0])  // conv3, none, pool, skip, conv1, none
+    let net = try SubnetExport.standalone(arch, of: supernet)
+    let model = try Onnx_ModelProto(serializedBytes: try SubnetONNX.serialized(net, arch: arch, metadata: ["k": "v"]))
+    XCTAssertEqual(model.opsetImport.first?.version, SubnetONNX.opset)
+    XCTAssertEqual(model.metadataProps.map(\.key), ["k"])
+    let inits = Dictionary(uniqueKeysWithValues: model.graph.initializer.map { ($0.name, $0) })
+    for p in net.store.all {
+      let t = try XCTUnwrap(inits[p.name], p.name)
+      XCTAssertEqual(t.dims, p.shape.map(Int64.init), p.name)
+      XCTAssertEqual(t.rawData.count, 4 * p.count, p.name)
+    }
+    let ops = model.graph.node.map(\.opType)
+    XCTAssertEqual(ops.filter { $0 == "AveragePool" }.count, 3 + 2, "one 3x3 pool per cell (N=1, 3 cells) + 2 reductions")
+    // stem + per cell (conv3, conv1) + per reduction (conv_a, conv_b, downsample)
+    XCTAssertEqual(ops.filter { $0 == "Conv" }.count, 1 + 3 * 2 + 2 * 3)
+    XCTAssertEqual(model.graph.output.map(\.name), ["logits"])
   }
 
   func testPrefixCutKeepsLeadingIndicesOfEveryDimension() {
