@@ -30,7 +30,7 @@ final class HelpTests: XCTestCase {
                                "--mutation-rate", "--seed", "--prefilter", "--prefilter-factor", "--flops-max", "--flops-min", "--params-max", "--params-min",
                                "--checkpoint", "--score-by", "--bn-recalibrate", "--images", "--batch-size"]
                                + ui + ["--monitor", "--headless"]),
-      "export": Set(compute + ["--run", "--checkpoint", "--arch", "--out", "--bn-recalibrate", "--images", "--batch-size"]),
+      "export": Set(compute + ["--run", "--checkpoint", "--arch", "--out", "--bn-recalibrate", "--images", "--batch-size", "--onnx"]),
       "split": ["--archs", "--shards", "--out-dir"],
       "merge": ["--out"],
       "standalone": Set(space + compute + optimizer + ["--dataset", "--data", "--train-limit", "--activation", "--archs", "--init-from",

@@ -76,8 +76,10 @@ final class SearchCLITests: XCTestCase {
       as! [String: [String: Any]]
     let arch = best["arch1"]!["arch"] as! String
     (s, out) = try runRDNAS(["export", "--run", run, "--arch", arch, "--out", dir + "/best", "--bn-recalibrate", "1",
-                             "--images", "64", "--threads", "1", "--precision", "fp32"])
+                             "--images", "64", "--threads", "1", "--precision", "fp32", "--onnx"])
     XCTAssertEqual(s, 0, out)
+    let onnxSize = (try FileManager.default.attributesOfItem(atPath: dir + "/best/model.onnx")[.size] as? Int) ?? 0
+    XCTAssertGreaterThan(onnxSize, 1000, "--onnx wrote the ONNX file next to the safetensors")
     let url = URL(fileURLWithPath: dir + "/best/model.safetensors")
     let (_, metadata) = try SafeTensors.read(path: url.path)
     XCTAssertEqual(metadata["space"], "nb201")
