@@ -1,0 +1,48 @@
+import XCTest
+import Common
+import Engine
+import Search
+@testable import Supernet
+
+/// The NB201 cell shares one ReLU per node among the conv edges leaving it, so a node's gradient arrives
+/// from several edges and the ReLU's backward runs once on the sum. Checked against central finite
+/// differences of the whole network's loss, on a code whose node 0 feeds three conv edges.
+final class NB201GradientTests: XCTestCase {
+  func testWholeNetworkGradientMatchesFiniteDifferences() throws {
+    var c = NB201Space.Config()
+    c.C = 4; c.N = 1; c.inputSize = 8; c.classes = 3
+    let space = try NB201Space(config: c)
+    let net = NB201Supernet(space: space, seed: 9)
+    let arch = Encoding(digits: [3, 2, 1, 3, 4, 2])  // edges 1←0, 2←0, 3←0 are conv, conv, conv
+    var rng = RandomSource(seed: 2)
+    let x = Tensor(shape: Shape(4, 3, 8, 8), values: (0..<(4 * 3 * 8 * 8)).map { _ in rng.nextGaussian() })
+    let y: [Int32] = [0, 1, 2, 1]
+    func loss() -> (Tape, Tensor) {
+      let t = Tape(training: true)
+      t.precision = .fp32
+      return (t, t.crossEntropy(net.logits(t, x, arch: arch), labels: y))
+    }
+    let (t, l) = loss()
+    try t.backward(l)
+    // One weight tensor per conv edge of the first cell (index 0) and of the stem.
+    let names = ["cells.0.edges.0.nor_conv_3x3.conv.weight", "cells.0.edges.1.nor_conv_1x1.conv.weight",
+                 "cells.0.edges.3.nor_conv_3x3.conv.weight", "stem.0.weight"]
+    let params = Dictionary(uniqueKeysWithValues: net.store.all.map { ($0.name, $0) })
+    for name in names {
+      let p = try XCTUnwrap(params[name], name)
+      let analytic = p.gradValues
+      for i in stride(from: 0, to: p.count, by: max(1, p.count / 5)) {
+        let h: Float = 1e-3
+        var v = p.values
+        let original = v[i]
+        v[i] = original + h; p.values = v
+        let up = loss().1.data[0]
+        v[i] = original - h; p.values = v
+        let down = loss().1.data[0]
+        v[i] = original; p.values = v
+        let numeric = (up - down) / (2 * h)
+        XCTAssertEqual(analytic[i], numeric, accuracy: 2e-3 + 0.05 * abs(numeric), "\(name)[\(i)]")
+      }
+    }
+  }
+}
