@@ -34,6 +34,8 @@ final class EventSchemaTests: XCTestCase {
     .finished(FinishRecord(step: 30, seconds: 40.5, stopped: false)),
     .failed(FailureRecord(step: 30, message: "out of memory")),
     .detached(DetachRecord(step: 12, reason: "SIGHUP", time: 1_764_480_013.5)),
+    .search({ var e = SearchEvent(event: "scored", time: 1_764_480_014.5); e.generation = 1; e.arch = "1234"
+              e.score = 0.5; e.flops = 3e6; e.params = 1000; return e }()),
   ]
 
   static let everyCommand: [TrainerCommand] = [.pause, .resume, .setProxy("zen"), .checkpoint, .stop(save: true),
@@ -51,7 +53,10 @@ final class EventSchemaTests: XCTestCase {
       let decoded = try XCTUnwrap(EventCoding.decode(Substring(line)), line)
       // NaN != NaN, so compare the re-encoded lines.
       XCTAssertEqual(EventCoding.line(decoded), line)
-      types.insert(try object(line)["type"] as! String)
+      // A search's line is keyed by `event` (events.jsonl's own shape); every other line carries `type`.
+      let type = try object(line)["type"] as? String ?? EventCoding.type(of: decoded)
+      XCTAssertEqual(type, EventCoding.type(of: e))
+      types.insert(type)
     }
     XCTAssertEqual(types, Set(EventCoding.types), "the test covers every event type")
   }
@@ -139,8 +144,8 @@ final class EventSchemaTests: XCTestCase {
     XCTAssertEqual(checkpoints.map(\.time), [1_764_480_001.5, 1_764_480_002.75])
     guard case .landmarks(let lm) = events[1] else { return XCTFail("\(events[1])") }
     XCTAssertEqual(lm.groundTruth, [0.91, 0.42])
-    // Every type schema 1 had (`detached` came with schema 2).
-    XCTAssertEqual(Set(events.map { EventCoding.type(of: $0) }), Set(EventCoding.types).subtracting(["detached"]),
+    // Every type schema 1 had (`detached` came with schema 2; `search` is a search's events.jsonl line).
+    XCTAssertEqual(Set(events.map { EventCoding.type(of: $0) }), Set(EventCoding.types).subtracting(["detached", "search"]),
                    "the fixture covers every type")
   }
 
