@@ -60,6 +60,7 @@ def score(acc, loss, kind):
 runs = {}  # config -> seed -> (acc, loss)
 for path in sorted(glob.glob(f"{R}/*-s[0-9]*-eval.json")):
     m = re.match(r"(.+)-s(\d+)-eval\.json", os.path.basename(path))
+    if not m: continue  # e.g. x-s0-calib-eval.json: the calibration cells, read below
     runs.setdefault(m.group(1), {})[int(m.group(2))] = load_eval(path)
 TEACHER_OF_PREFIX = {"rd-flops": "flops", "rd-swapreg": "swapreg", "rd-random": "flops", "rd-naswot": "naswot"}
 def teacher_of(cfg):
@@ -152,6 +153,52 @@ for cfg in sorted(runs):
         sd = np.std(taus, ddof=1) if len(taus) > 1 else 0
         lines.append(f"| {cfg} | {prox} | {len(taus)} | {np.mean(taus):.3f} ± {sd:.3f} | {tau(proxies[prox], truth):.3f} |")
 
+# Weighted ensembles: the supernet's rank weight w (the proxy's 1 - w) is chosen on the calibration cells
+# ($R/calibration.json, 300 cells drawn apart from the held-out ones, landmarks removed), where a configuration has
+# calibration evals ($R/<run>-calib-eval.json); the one w that maximises its seed-mean calibration τ is then applied,
+# unchanged, to every seed on the held-out cells. The free ensemble (SPOS + proxy) gets the same treatment.
+GRID = np.round(np.linspace(0, 1, 21), 2)
+calib_runs = {}
+calib_path = f"{R}/calibration.json"
+if os.path.exists(calib_path):
+    ccells = [v["arch"] for v in json.load(open(calib_path)).values() if v["arch"] not in landmarks]
+    ctruth = np.array([gt[a] for a in ccells])
+    cprox = {}
+    for path in [f"{R}/calibration-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"]:
+        if not os.path.exists(path): continue
+        for row in csv.DictReader(open(path)):
+            for k, v in row.items():
+                if k in ("key", "arch"): continue
+                name = "swapreg" if (path.endswith("teacher-swapreg.csv") and k == "score") else k
+                cprox.setdefault(name, {})[row["arch"]] = float(v)
+    cprox = {k: np.array([v[a] for a in ccells]) for k, v in cprox.items() if all(a in v for a in ccells)}
+    for path in sorted(glob.glob(f"{R}/*-s[0-9]*-calib-eval.json")):
+        m = re.match(r"(.+)-s(\d+)-calib-eval\.json", os.path.basename(path))
+        d = {v["arch"]: v for v in json.load(open(path)).values()}
+        acc = np.array([d[a]["acc"] for a in ccells]); loss = np.array([d[a]["loss"] for a in ccells])
+        calib_runs.setdefault(m.group(1), {})[int(m.group(2))] = score(acc, loss, PRIMARY)
+
+def wensemble(a, b, w): return w * stats.rankdata(a) + (1 - w) * stats.rankdata(b)
+def fitted_weight(cfg, prox):
+    if cfg not in calib_runs or prox not in cprox: return None
+    curve = [np.mean([tau(wensemble(c, cprox[prox], w), ctruth) for c in calib_runs[cfg].values()]) for w in GRID]
+    return float(GRID[int(np.argmax(curve))]), float(np.max(curve)), len(calib_runs[cfg])
+weighted = {}
+if calib_runs:
+    lines += ["", f"## Weighted ensembles, weight chosen on the {len(ccells)} calibration cells", "",
+              "w is the supernet's share of the rank average (0 = proxy alone, 0.5 = the plain ensemble above), picked on "
+              "the calibration cells' seed-mean τ and applied unchanged to every seed on the held-out cells.", "",
+              "| supernet | + proxy | w | calibration seeds | calibration τ | held-out seeds | held-out τ (mean ± sd) |",
+              "|---|---|---|---|---|---|---|"]
+    for cfg in sorted(runs):
+        for prox in ["swapreg"]:
+            fit = fitted_weight(cfg, prox)
+            if fit is None or prox not in proxies: continue
+            w, ctau, cn = fit; weighted[(cfg, prox)] = w
+            taus = [tau(wensemble(prim_of(cfg, s), proxies[prox], w), truth) for s in sorted(runs[cfg])]
+            sd = np.std(taus, ddof=1) if len(taus) > 1 else 0
+            lines.append(f"| {cfg} | {prox} | {w:.2f} | {cn} | {ctau:.3f} | {len(taus)} | {np.mean(taus):.3f} ± {sd:.3f} |")
+
 lines += ["", f"## Paired differences of τ ({PRIMARY} score), seed-mean, 95% CI over cells", "",
           "A row counts as better than a baseline only if the whole interval lies above zero.", "",
           "| config | vs | seeds | Δτ | 95% CI | better? |", "|---|---|---|---|---|---|"]
@@ -164,9 +211,15 @@ for cfg in sorted(runs):
         fs = free_spos(cfg); sp = [s for s in seeds if s in runs.get(fs, {})]
         if sp:
             comps.append((f"free ensemble ({fs} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
-            comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in sp]))
+            comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in seeds]))
             comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fs} + {teacher})",
                           [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
+            w, wf = weighted.get((cfg, teacher)), weighted.get((fs, teacher))
+            if w is not None and wf is not None:
+                comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs {teacher} alone",
+                              [(wensemble(prim_of(cfg, s), proxies[teacher], w), proxies[teacher]) for s in seeds]))
+                comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs weighted free ensemble ({fs} + {teacher}, w {wf:.2f})",
+                              [(wensemble(prim_of(cfg, s), proxies[teacher], w), wensemble(prim_of(fs, s), proxies[teacher], wf)) for s in sp]))
     for base in spos_baselines(cfg) + ([] if is_long(cfg) else ["rd-random"]):
         sp = [s for s in seeds if s in runs.get(base, {})]
         if base != cfg and sp:

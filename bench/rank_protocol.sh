@@ -46,8 +46,11 @@ run() {  # name seed options...
   local name=$1 seed=$2; shift 2
   [[ "$name" == rd-swapreg* ]] && teacher
   local run=$name-s$seed t0=$(date +%s)
-  [ -f "$R/$run/checkpoints/last.safetensors" ] && grep -q '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null \
-    || $BIN train --name $run --seed $seed $COMMON "$@" 2> "$R/$run.log"
+  # Trained means the last "finished" event was not a stop; a stopped or killed run resumes from its checkpoint.
+  if ! grep '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null | tail -1 | grep -q '"stopped":false'; then
+    local resume=; [ -f "$R/$run/checkpoints/last.safetensors" ] && resume=--resume
+    $BIN train --name $run --seed $seed $COMMON "$@" $resume 2>> "$R/$run.log"
+  fi
   local t1=$(date +%s)
   [ -f "$R/$run-eval.json" ] || $BIN eval --run "$R/$run" --archs "$R/heldout-uniform.json" --out "$R/$run-eval.json" \
     --images 1000 --bn-recalibrate 5 --threads 1 --precision fp32 2>> "$R/$run.log"
