@@ -59,6 +59,20 @@ final class LinearLossTests: XCTestCase {
     try GradientCheck().run(inputs: [a], params: []) { t in t.sum(a) }
     try GradientCheck().run(inputs: [a], params: []) { t in t.sliceChannels(a, 2) }
     try GradientCheck().run(inputs: [a, b], params: []) { t in t.sum([a, b, a])! }
+    let c = randomTensor(Shape(2, 3, 2, 2), seed: 12)
+    try GradientCheck().run(inputs: [a, b, c], params: []) { t in t.sum([c, a, b, c])! }
+  }
+
+  func testNodeSumValuesInOnePass() {
+    // 37 floats: two 16-float blocks and a 5-float tail; four inputs, so the k-way loop runs, not `add`.
+    let xs = (0..<4).map { randomTensor(Shape(1, 37, 1, 1), seed: 20 + UInt64($0)) }
+    let t = Tape(training: false)
+    let y = t.sum(xs)!
+    for i in 0..<37 {
+      XCTAssertEqual(y.data[i], ((xs[0].data[i] + xs[1].data[i]) + xs[2].data[i]) + xs[3].data[i], accuracy: 1e-6)
+    }
+    XCTAssertTrue(t.sum([xs[0]])! === xs[0], "a one-term node is its input, not a copy")
+    XCTAssertNil(t.sum([]))
   }
 
   func testSliceChannelsAndZerosLikeValues() {

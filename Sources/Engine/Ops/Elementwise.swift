@@ -36,11 +36,21 @@ extension Tape {
     return y
   }
 
-  /// The sum of several same-shaped tensors (a NAS-Bench-201 node). Empty → nil.
+  /// The sum of several same-shaped tensors (a NAS-Bench-201 node). Empty → nil; one tensor is returned as is.
+  /// One op, not a chain of adds: a node of three edges reads its three inputs once and writes one output (a chain
+  /// writes and re-reads an intermediate), and its backward adds the output's gradient into each input once.
   public func sum(_ xs: [Tensor]) -> Tensor? {
-    guard var acc = xs.first else { return nil }
-    for x in xs.dropFirst() { acc = add(acc, x) }
-    return acc
+    guard let first = xs.first else { return nil }
+    if xs.count == 1 { return first }
+    if xs.count == 2 { return add(xs[0], xs[1]) }
+    for x in xs { precondition(x.shape == first.shape, "sum: \(x.shape) vs \(first.shape)") }
+    let y = Tensor(shape: first.shape, requiresGrad: xs.contains { $0.requiresGrad })
+    Vec.sum(xs.map { UnsafePointer($0.data) }, into: y.data, first.count)
+    record("add", y) {
+      guard let dy = y.grad else { return }
+      for x in xs where x.requiresGrad { x.accumulateGrad(dy) }
+    }
+    return y
   }
 
   /// a − b (same shape).

@@ -25,6 +25,25 @@ enum Vec {
     while i < n { dst[i] = a[i] + b[i]; i += 1 }
   }
 
+  /// dst = Σ srcs, three or more at a time in one pass (each 16-float block of every input read once).
+  static func sum(_ srcs: [UnsafePointer<Float>], into dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    let k = srcs.count
+    srcs.withUnsafeBufferPointer { p in
+      var i = 0
+      while i + 16 <= n {
+        var acc = UnsafeRawPointer(p[0] + i).loadUnaligned(as: SIMD16<Float>.self)
+        for j in 1..<k { acc += UnsafeRawPointer(p[j] + i).loadUnaligned(as: SIMD16<Float>.self) }
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: acc, as: SIMD16<Float>.self)
+        i += 16
+      }
+      while i < n {
+        var acc = p[0][i]
+        for j in 1..<k { acc += p[j][i] }
+        dst[i] = acc; i += 1
+      }
+    }
+  }
+
   @inline(__always)
   static func scale(_ src: UnsafePointer<Float>, by s: Float, into dst: UnsafeMutablePointer<Float>, _ n: Int) {
     for i in 0..<n { dst[i] = src[i] * s }
