@@ -25,7 +25,7 @@ final class HelpTests: XCTestCase {
       "rank": ["--column-a", "--column-b", "--versus", "--column-versus", "--resamples", "--seed", "--svg", "--json", "--no-plot", "--ascii"],
       "proxy": Set(space + compute + data + ["--proxies", "--archs", "--all", "--batch-images", "--swap-repeats", "--out", "--seed"]),
       "sample": Set(space + ["--count", "--stratify-flops", "--out", "--seed"]),
-      "ensemble": ["--weights", "--out"],
+      "ensemble": ["--weights", "--out", "--fit-on", "--gt", "--fit-step"],
       "search": Set(compute + ["--run", "--name", "--top", "--method", "--generations", "--population", "--parents",
                                "--mutation-rate", "--seed", "--prefilter", "--prefilter-factor", "--flops-max", "--flops-min", "--params-max", "--params-min",
                                "--checkpoint", "--score-by", "--bn-recalibrate", "--images", "--batch-size"]
