@@ -215,9 +215,10 @@ for cfg in sorted(runs):
             comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fs} + {teacher})",
                           [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
             w, wf = weighted.get((cfg, teacher)), weighted.get((fs, teacher))
-            if w is not None and wf is not None:
+            if w is not None:
                 comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs {teacher} alone",
                               [(wensemble(prim_of(cfg, s), proxies[teacher], w), proxies[teacher]) for s in seeds]))
+            if w is not None and wf is not None:
                 comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs weighted free ensemble ({fs} + {teacher}, w {wf:.2f})",
                               [(wensemble(prim_of(cfg, s), proxies[teacher], w), wensemble(prim_of(fs, s), proxies[teacher], wf)) for s in sp]))
     for base in spos_baselines(cfg) + ([] if is_long(cfg) else ["rd-random"]):
