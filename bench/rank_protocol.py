@@ -32,20 +32,23 @@ cells = [a for a in draw if a not in landmarks][:500]
 truth = np.array([gt[a] for a in cells])
 
 # --- proxies on those cells ----------------------------------------------------------------------------------
-proxies = {}
-for path in [f"{R}/heldout-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"]:
-    if not os.path.exists(path):
-        continue
-    for row in csv.DictReader(open(path)):
-        for k, v in row.items():
-            if k in ("key", "arch"):
-                continue
-            name = "swapreg" if (path.endswith("teacher-swapreg.csv") and k == "score") else k
-            proxies.setdefault(name, {})[row["arch"]] = float(v)
-proxies = {k: np.array([v[a] for a in cells]) for k, v in proxies.items() if all(a in v for a in cells)}
+def load_proxies(paths, cells):
+    """Every proxy column of the CSVs that exist, on `cells` (a proxy missing any cell is left out)."""
+    found = {}
+    for path in paths:
+        if not os.path.exists(path):
+            continue
+        for row in csv.DictReader(open(path)):
+            for k, v in row.items():
+                if k in ("key", "arch"):
+                    continue
+                name = "swapreg" if (path.endswith("teacher-swapreg.csv") and k == "score") else k
+                found.setdefault(name, {})[row["arch"]] = float(v)
+    return {k: np.array([v[a] for a in cells]) for k, v in found.items() if all(a in v for a in cells)}
+proxies = load_proxies([f"{R}/heldout-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"], cells)
 
 # --- runs ------------------------------------------------------------------------------------------------
-def load_eval(path):
+def load_eval(path, cells=cells):
     d = json.load(open(path))
     by = {v["arch"]: v for v in d.values()}
     acc = np.array([by[a]["acc"] for a in cells]); loss = np.array([by[a]["loss"] for a in cells])
@@ -163,20 +166,10 @@ calib_path = f"{R}/calibration.json"
 if os.path.exists(calib_path):
     ccells = [v["arch"] for v in json.load(open(calib_path)).values() if v["arch"] not in landmarks]
     ctruth = np.array([gt[a] for a in ccells])
-    cprox = {}
-    for path in [f"{R}/calibration-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"]:
-        if not os.path.exists(path): continue
-        for row in csv.DictReader(open(path)):
-            for k, v in row.items():
-                if k in ("key", "arch"): continue
-                name = "swapreg" if (path.endswith("teacher-swapreg.csv") and k == "score") else k
-                cprox.setdefault(name, {})[row["arch"]] = float(v)
-    cprox = {k: np.array([v[a] for a in ccells]) for k, v in cprox.items() if all(a in v for a in ccells)}
+    cprox = load_proxies([f"{R}/calibration-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"], ccells)
     for path in sorted(glob.glob(f"{R}/*-s[0-9]*-calib-eval.json")):
         m = re.match(r"(.+)-s(\d+)-calib-eval\.json", os.path.basename(path))
-        d = {v["arch"]: v for v in json.load(open(path)).values()}
-        acc = np.array([d[a]["acc"] for a in ccells]); loss = np.array([d[a]["loss"] for a in ccells])
-        calib_runs.setdefault(m.group(1), {})[int(m.group(2))] = score(acc, loss, PRIMARY)
+        calib_runs.setdefault(m.group(1), {})[int(m.group(2))] = score(*load_eval(path, ccells), PRIMARY)
 
 def wensemble(a, b, w): return w * stats.rankdata(a) + (1 - w) * stats.rankdata(b)
 def fitted_weight(cfg, prox):

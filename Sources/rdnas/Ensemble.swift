@@ -34,10 +34,7 @@ struct Ensemble: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       guard inputs.count >= 2 else { throw RDNASError.badInput("give at least two score files to combine") }
-      let tables = try inputs.map { spec -> ScoreTable in
-        let (path, column) = Self.split(spec)
-        return try GroundTruth.load(path: path, column: column)
-      }
+      let tables = try Self.load(inputs)
       let (entries, columns) = try tables[0].joined(with: Array(tables.dropFirst()))
       var w: [Double]?
       if !fitOn.isEmpty || gt != nil {
@@ -64,10 +61,7 @@ struct Ensemble: ParsableCommand {
       throw RDNASError.badInput("--fit-on needs one calibration score file per input (\(inputs.count)), got \(fitOn.count)")
     }
     guard let gt else { throw RDNASError.badInput("--fit-on needs --gt, the calibration cells' ground truth") }
-    let tables = try (fitOn + [gt]).map { spec -> ScoreTable in
-      let (path, column) = Self.split(spec)
-      return try GroundTruth.load(path: path, column: column)
-    }
+    let tables = try Self.load(fitOn + [gt])
     let (cells, columns) = try tables[0].joined(with: Array(tables.dropFirst()))
     let seen = cells.filter { ranked.contains($0.arch) }.count
     if seen > 0 {
@@ -78,6 +72,14 @@ struct Ensemble: ParsableCommand {
     print("fitted weights \(shown) on \(cells.count) calibration cells: τ \(String(format: "%.3f", fit.tau)) "
           + "(\(fit.candidates) weight vectors tried)")
     return fit.weights
+  }
+
+  /// Score tables of FILE or FILE:COLUMN specs.
+  static func load(_ specs: [String]) throws -> [ScoreTable] {
+    try specs.map { spec in
+      let (path, column) = split(spec)
+      return try GroundTruth.load(path: path, column: column)
+    }
   }
 
   /// "path:column" → (path, column); a colon that is part of the path (no file at the prefix) is kept.

@@ -25,20 +25,15 @@ public enum EnsembleWeightFit {
     guard parts <= 100, columns.count <= 5 else {
       throw RDNASError.badInput("weight fit: grid too large (\(columns.count) inputs at step \(step))")
     }
-    let ranks = columns.map(Ranks.average)
+    let grid = compositions(of: parts, into: columns.count)
     var best: Fit?
-    var tried = 0
-    for units in compositions(of: parts, into: columns.count) {
+    for units in grid {
       let w = units.map { Double($0) / Double(parts) }
-      var combined = [Double](repeating: 0, count: truth.count)
-      for (r, wi) in zip(ranks, w) where wi > 0 { for i in combined.indices { combined[i] += wi * r[i] } }
-      let tau = KendallTau.unchecked(combined, truth)
-      tried += 1
-      if tau.isFinite, tau > (best?.tau ?? -.infinity) { best = Fit(weights: w, tau: tau, candidates: 0) }
+      let tau = KendallTau.unchecked(try RankEnsemble.combine(columns, weights: w), truth)
+      if tau.isFinite, tau > (best?.tau ?? -.infinity) { best = Fit(weights: w, tau: tau, candidates: grid.count) }
     }
-    guard var result = best else { throw RDNASError.badInput("weight fit: no weight gives a finite τ (constant scores?)") }
-    result.candidates = tried
-    return result
+    guard let best else { throw RDNASError.badInput("weight fit: no weight gives a finite τ (constant scores?)") }
+    return best
   }
 
   /// Every way to write `total` as `k` non-negative integers, first part descending (so (total, 0, …) first).
