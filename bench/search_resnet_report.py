@@ -34,6 +34,7 @@ for name in sorted(os.listdir(f"{R}/sandwich/search")):
 L = [f"# Search on the resnet space under a FLOPs budget (issue 14)", "",
      f"Command: `bash bench/search_resnet.sh` (supernet, searches, standalone training of the found codes; "
      f"report: `python3 bench/search_resnet_report.py {R} {GTDIR} {int(FLOPS_MAX)} {OUT}`).", "",
+     f"Settings: {open(f'{R}/settings.txt').read().strip() if os.path.exists(f'{R}/settings.txt') else 'script defaults'}.", "",
      f"Budget: FLOPs ≤ {FLOPS_MAX / 1e6:.1f} M, the median of the {len(ref_gt)} architectures of "
      f"`{GTDIR}` ({len(fit)} of them fit). Their standalone accuracy (mean of seeds 1 and 2, 3 epochs on 10,000 "
      f"images) is the reference: best {fit[0] * 100:.2f} %, median {np.median(fit) * 100:.2f} %, worst {fit[-1] * 100:.2f} %.", "",
