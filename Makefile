@@ -34,6 +34,11 @@ deps:
 	@python3 -c "import safetensors" 2>/dev/null || pip install -q safetensors numpy 2>/dev/null || pip install -q --break-system-packages safetensors numpy || true
 	@# onnxruntime and onnx: the ONNX export's tests run the file (skipped, not failed, where PyPI is out of reach).
 	@python3 -c "import onnxruntime, onnx" 2>/dev/null || pip install -q onnxruntime onnx 2>/dev/null || pip install -q --break-system-packages onnxruntime onnx 2>/dev/null || true
+	@# torch: the export's PyTorch parity tests (tools/rdnas_torch.py), only from a local CPU wheel in pip's
+	@# find-links (PyPI's default wheel drags in CUDA); skipped, not failed, without it.
+	@python3 -c "import torch" 2>/dev/null || { links=$$(pip config get global.find-links 2>/dev/null || true); \
+	  wheel=$$(ls $${links:-/nonexistent}/torch-*cpu*.whl 2>/dev/null | sort -V | tail -1); \
+	  [ -z "$$wheel" ] || pip install -q "$$wheel" 2>/dev/null || pip install -q --break-system-packages "$$wheel" 2>/dev/null || true; }
 
 ## CIFAR-10 as an ImageFolder tree, extracted from ../shared when it is there (git-ignored data/).
 data:

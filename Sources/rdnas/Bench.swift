@@ -25,6 +25,7 @@ struct Bench: ParsableCommand {
   @OptionGroup(title: "Compute") var compute: ComputeOptions
 
   func run() throws {
+    FileHandle.standardError.write(Data("rdnas: OpenMP spin: \(OpenMPEnvironment.description)\n".utf8))
     // A supernet step under --precision auto measures that supernet (as `rdnas train` does); the other
     // cases, the conv probe.
     var precision = compute.applyThreads()?.precision ?? .fp32

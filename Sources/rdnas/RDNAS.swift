@@ -28,19 +28,43 @@ enum Entry {
 }
 
 /// libgomp reads its settings once, when it is loaded, so they must be in the environment before the process
-/// starts. Its default barrier spin (≈300k iterations) makes OpenMP threads burn the CPU that a descheduled
-/// team-mate needs whenever another process competes for the cores: measured on the NB201 step at 2 threads
-/// on a loaded 2-core machine, 204 img/s by default vs 339 with GOMP_SPINCOUNT=10000 (and no loss when idle).
-/// So rdnas re-executes itself once with a short spin unless the user set one.
+/// starts: rdnas re-executes itself once with a short barrier spin when other work competes for the cores, and
+/// keeps libgomp's default on an idle machine (OpenMPSpin says why, with the measurements). Only commands that
+/// compute pay the 0.1 s load measurement; a spin the user set is left alone. The decision reaches the
+/// re-executed process in RDNAS_OMP_SPIN so that `rdnas bench` can print it.
 enum OpenMPEnvironment {
+  static let computeCommands: Set<String> = ["train", "eval", "proxy", "search", "export", "standalone", "demo", "bench"]
+
   static func apply() {
     guard getenv("GOMP_SPINCOUNT") == nil, getenv("OMP_WAIT_POLICY") == nil, getenv("RDNAS_REEXEC") == nil else { return }
-    setenv("GOMP_SPINCOUNT", "10000", 1)
-    setenv("RDNAS_REEXEC", "1", 1)
     let args = CommandLine.arguments
-    var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-    execv("/proc/self/exe", &cargs)
-    // execv returns only on failure: carry on with the default settings.
+    guard let command = args.dropFirst().first, computeCommands.contains(command),
+          !args.contains("--help"), !args.contains("-h") else { return }
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let threads = OpenMPSpin.requestedThreads(in: args)
+    let localRanks = getenv("OMPI_COMM_WORLD_LOCAL_SIZE").flatMap { Int(String(cString: $0)) } ?? 1
+    let needsLoad = min(threads ?? cores, cores) > 1 && localRanks <= 1
+    let decision = OpenMPSpin.decide(busyCores: needsLoad ? OpenMPSpin.measureBusyCores(cores: cores) : nil,
+                                     cores: cores, threads: threads, localRanks: localRanks)
+    switch decision {
+    case .keepDefault(let reason):
+      setenv("RDNAS_OMP_SPIN", "default (\(reason))", 1)
+    case .shortSpin(let reason):
+      setenv("RDNAS_OMP_SPIN", "\(OpenMPSpin.shortSpin) (\(reason))", 1)
+      setenv("GOMP_SPINCOUNT", OpenMPSpin.shortSpin, 1)
+      setenv("RDNAS_REEXEC", "1", 1)
+      var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+      execv("/proc/self/exe", &cargs)
+      // execv returns only on failure: carry on with the default settings.
+    }
+  }
+
+  /// The spin in effect, for benchmark lines: rdnas's decision, or the user's own setting.
+  static var description: String {
+    if let d = getenv("RDNAS_OMP_SPIN") { return String(cString: d) }
+    if let s = getenv("GOMP_SPINCOUNT") { return "\(String(cString: s)) (GOMP_SPINCOUNT set by the user)" }
+    if let p = getenv("OMP_WAIT_POLICY") { return "OMP_WAIT_POLICY=\(String(cString: p)) (set by the user)" }
+    return "default"
   }
 }
 
