@@ -128,6 +128,7 @@ func runHeadless(_ trainer: Trainer, onHangup: HangupPolicy) throws {
     switch e {
     case .started(let r):
       if let p = r.precision { progress("precision \(p)" + (r.precisionReason.map { ": \($0)" } ?? "")) }
+      progress("OpenMP spin: \(OpenMPEnvironment.description)")
     case .step(let s):
       lastStep.withLock { $0 = s.step }
       let total = trainer.stepsPerEpoch * trainer.config.epochs

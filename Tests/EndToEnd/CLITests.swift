@@ -130,6 +130,30 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(out.contains("finished after 20 steps"), out)
   }
 
+  /// The OpenMP barrier spin is chosen at start and reported: with one thread there is nothing to decide, a spin
+  /// the user set is kept, and at two threads the reason names the measured load (or the MPI ranks).
+  func testOpenMPSpinChoiceIsReported() throws {
+    var env = ProcessInfo.processInfo.environment
+    env["GOMP_SPINCOUNT"] = nil; env["OMP_WAIT_POLICY"] = nil; env["RDNAS_REEXEC"] = nil; env["RDNAS_OMP_SPIN"] = nil
+    let bench = ["bench", "--what", "engine", "--reps", "1", "--precision", "fp32"]
+    var (s, out) = try runRDNAS(bench + ["--threads", "1"], environment: env)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("OpenMP spin: default (one thread, no team to wait on)"), out)
+    guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one core: no team to decide for") }
+    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: env)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertNotNil(out.range(of: #"OpenMP spin: (default|10000) \([0-9.]+ of [0-9]+ cores busy at start\)"#,
+                              options: .regularExpression), out)
+    env["GOMP_SPINCOUNT"] = "77"
+    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: env)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("OpenMP spin: 77 (GOMP_SPINCOUNT set by the user)"), out)
+    env["GOMP_SPINCOUNT"] = nil; env["OMPI_COMM_WORLD_LOCAL_SIZE"] = "2"
+    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: env)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("OpenMP spin: 10000 (2 MPI ranks share this node's cores)"), out)
+  }
+
   /// `--precision auto|fp32|bf16` are accepted; the choice and its reason lead the headless output and the
   /// `started` event; auto's measurement goes to $XDG_CACHE_HOME/rdnas/precision.json.
   func testPrecisionChoiceIsLoggedInHeadlessLineAndEvents() throws {
