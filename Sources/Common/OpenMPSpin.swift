@@ -2,23 +2,26 @@
 import Glibc
 #endif
 
-/// How long libgomp's idle threads spin at a barrier before sleeping, chosen from how busy the machine is when
-/// rdnas starts. Neither fixed setting is right everywhere (issue 12), measured on 2-core machines at 2 threads:
-/// - another process competing for the cores: the default spin (≈300k iterations) burns the CPU a descheduled
-///   team-mate needs; the NB201 step ran 204 img/s by default vs 339 with GOMP_SPINCOUNT=10000;
-/// - an idle machine (Intel Xeon with AMX): a short spin puts every worker to sleep between the many small
-///   parallel regions of a step and each wake-up costs a futex round trip through the hypervisor; the ResNet-20
-///   training step took 335–542 ms with GOMP_SPINCOUNT=10000 against 150–155 ms with the default.
-/// libgomp reads the setting once, at load, so the decision is made before anything runs and applied by
-/// re-executing the process (RDNAS's entry point).
+/// OpenMP settings chosen when rdnas starts (issue 12): libgomp's barrier spin, and how many threads a command
+/// uses by default when other work already keeps some cores busy. Measured on 2-core machines at 2 threads
+/// (bench/results/omp-spin-*.md):
+/// - on an idle Xeon with AMX, a short spin (GOMP_SPINCOUNT=10000) puts every worker to sleep between the many small
+///   parallel regions of a step and each wake-up goes through the hypervisor: NB201 step median 409 vs 260 ms with
+///   libgomp's default spin, ResNet-20 step 232 vs 195 ms. So the default spin is kept.
+/// - next to one competing single-thread job, the default spin was still faster there (sandwich 2.9 vs 3.5 s),
+///   though an earlier measurement on another 2-core machine favoured the short spin (NB201 204 vs 339 img/s).
+///   Either way two threads on one free core lose badly: the sandwich step took 3.0–3.2 s at 2 threads against
+///   1.2–1.3 s at 1 thread. So under load the default thread count becomes the free cores instead.
+/// - several MPI ranks on one node share its cores by design: there the short spin stays (as it always was).
+/// libgomp reads its settings once, at load, so they are applied by re-executing the process.
 public enum OpenMPSpin {
-  /// The short spin used when the cores are shared.
+  /// The short spin used where MPI ranks share a node.
   public static let shortSpin = "10000"
 
   public enum Decision: Equatable, Sendable {
-    /// Leave libgomp's default: nothing else is running, or only one thread is asked for (no team to wait on).
+    /// Leave libgomp's default spin.
     case keepDefault(reason: String)
-    /// Set GOMP_SPINCOUNT=shortSpin: other work competes for the cores this process's threads need.
+    /// Set GOMP_SPINCOUNT=shortSpin: several MPI ranks share this node's cores.
     case shortSpin(reason: String)
 
     public var reason: String {
@@ -52,19 +55,20 @@ public enum OpenMPSpin {
     return max(0, min(1, (dt - di) / dt)) * Double(cores)
   }
 
-  /// The policy: short spin only when this process's threads would share cores with other work. `threads`
-  /// is what the command asks for (nil = all cores); `localRanks` is the number of MPI ranks on this node.
-  public static func decide(busyCores: Double?, cores: Int, threads: Int?, localRanks: Int) -> Decision {
+  /// The spin: short only where MPI ranks share the node's cores (`localRanks` > 1) and this process runs a team.
+  public static func decide(cores: Int, threads: Int?, localRanks: Int) -> Decision {
     let wanted = min(threads ?? cores, cores)
     if wanted <= 1 { return .keepDefault(reason: "one thread, no team to wait on") }
     if localRanks > 1 { return .shortSpin(reason: "\(localRanks) MPI ranks share this node's cores") }
-    guard let busy = busyCores else { return .keepDefault(reason: "machine load unknown") }
-    // A quarter of a core of background noise (a shell, an editor, the monitor of another run) is not competition.
-    let load = String(format: "%.2f", busy)
-    if busy + Double(wanted) > Double(cores) + 0.25 {
-      return .shortSpin(reason: "\(load) of \(cores) cores busy at start")
-    }
-    return .keepDefault(reason: "\(load) of \(cores) cores busy at start")
+    return .keepDefault(reason: "libgomp's default")
+  }
+
+  /// The default thread count under load: the cores other work leaves free (at least one), or nil when at most a
+  /// quarter of a core is busy (a shell, an editor, another run's monitor is not competition) and all cores are used.
+  public static func freeCores(busyCores: Double, cores: Int) -> Int? {
+    guard busyCores > 0.25 else { return nil }
+    let free = max(1, cores - Int(busyCores.rounded()))
+    return free < cores ? free : nil
   }
 
   /// Reads the aggregate CPU counters now; nil where /proc/stat is unavailable.

@@ -28,43 +28,60 @@ enum Entry {
 }
 
 /// libgomp reads its settings once, when it is loaded, so they must be in the environment before the process
-/// starts: rdnas re-executes itself once with a short barrier spin when other work competes for the cores, and
-/// keeps libgomp's default on an idle machine (OpenMPSpin says why, with the measurements). Only commands that
-/// compute pay the 0.1 s load measurement; a spin the user set is left alone. The decision reaches the
-/// re-executed process in RDNAS_OMP_SPIN so that `rdnas bench` can print it.
+/// starts (OpenMPSpin has the measurements behind the choices): where several MPI ranks share a node, rdnas
+/// re-executes itself with a short barrier spin; where `--threads` is not given and other work keeps cores busy
+/// (measured over 0.1 s), with OMP_NUM_THREADS set to the free cores. Only commands that compute pay for the
+/// measurement; settings the user made are left alone. The decisions reach the re-executed process in
+/// RDNAS_OMP_SPIN and RDNAS_FREE_CORES, for `ComputeOptions` and the logs.
 enum OpenMPEnvironment {
   static let computeCommands: Set<String> = ["train", "eval", "proxy", "search", "export", "standalone", "demo", "bench"]
 
   static func apply() {
-    guard getenv("GOMP_SPINCOUNT") == nil, getenv("OMP_WAIT_POLICY") == nil, getenv("RDNAS_REEXEC") == nil else { return }
+    guard getenv("RDNAS_REEXEC") == nil else { return }
     let args = CommandLine.arguments
     guard let command = args.dropFirst().first, computeCommands.contains(command),
           !args.contains("--help"), !args.contains("-h") else { return }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let threads = OpenMPSpin.requestedThreads(in: args)
     let localRanks = getenv("OMPI_COMM_WORLD_LOCAL_SIZE").flatMap { Int(String(cString: $0)) } ?? 1
-    let needsLoad = min(threads ?? cores, cores) > 1 && localRanks <= 1
-    let decision = OpenMPSpin.decide(busyCores: needsLoad ? OpenMPSpin.measureBusyCores(cores: cores) : nil,
-                                     cores: cores, threads: threads, localRanks: localRanks)
-    switch decision {
-    case .keepDefault(let reason):
-      setenv("RDNAS_OMP_SPIN", "default (\(reason))", 1)
-    case .shortSpin(let reason):
-      setenv("RDNAS_OMP_SPIN", "\(OpenMPSpin.shortSpin) (\(reason))", 1)
-      setenv("GOMP_SPINCOUNT", OpenMPSpin.shortSpin, 1)
-      setenv("RDNAS_REEXEC", "1", 1)
-      var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-      execv("/proc/self/exe", &cargs)
-      // execv returns only on failure: carry on with the default settings.
+    var reexec = false
+    if getenv("GOMP_SPINCOUNT") == nil, getenv("OMP_WAIT_POLICY") == nil {
+      switch OpenMPSpin.decide(cores: cores, threads: threads, localRanks: localRanks) {
+      case .keepDefault(let reason):
+        setenv("RDNAS_OMP_SPIN", "default (\(reason))", 1)
+      case .shortSpin(let reason):
+        setenv("RDNAS_OMP_SPIN", "\(OpenMPSpin.shortSpin) (\(reason))", 1)
+        setenv("GOMP_SPINCOUNT", OpenMPSpin.shortSpin, 1)
+        reexec = true
+      }
     }
+    if threads == nil, localRanks <= 1, getenv("OMP_NUM_THREADS") == nil, cores > 1,
+       let busy = OpenMPSpin.measureBusyCores(cores: cores),
+       let free = OpenMPSpin.freeCores(busyCores: busy, cores: cores) {
+      setenv("OMP_NUM_THREADS", "\(free)", 1)
+      setenv("RDNAS_FREE_CORES", "\(free)", 1)
+      setenv("RDNAS_FREE_CORES_REASON", String(format: "%.2f of %d cores busy at start", busy, cores), 1)
+      reexec = true
+    }
+    guard reexec else { return }
+    setenv("RDNAS_REEXEC", "1", 1)
+    var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", &cargs)
+    // execv returns only on failure: carry on with the default settings.
   }
 
-  /// The spin in effect, for benchmark lines: rdnas's decision, or the user's own setting.
+  /// The default thread count chosen at start under load (nil: all cores).
+  static var freeCores: Int? { getenv("RDNAS_FREE_CORES").flatMap { Int(String(cString: $0)) } }
+
+  /// The settings in effect, for benchmark and headless lines: rdnas's decisions, or the user's own settings.
   static var description: String {
-    if let d = getenv("RDNAS_OMP_SPIN") { return String(cString: d) }
-    if let s = getenv("GOMP_SPINCOUNT") { return "\(String(cString: s)) (GOMP_SPINCOUNT set by the user)" }
-    if let p = getenv("OMP_WAIT_POLICY") { return "OMP_WAIT_POLICY=\(String(cString: p)) (set by the user)" }
-    return "default"
+    var spin = "default"
+    if let d = getenv("RDNAS_OMP_SPIN") { spin = String(cString: d) }
+    else if let s = getenv("GOMP_SPINCOUNT") { spin = "\(String(cString: s)) (GOMP_SPINCOUNT set by the user)" }
+    else if let p = getenv("OMP_WAIT_POLICY") { spin = "OMP_WAIT_POLICY=\(String(cString: p)) (set by the user)" }
+    guard let free = freeCores else { return spin }
+    let why = getenv("RDNAS_FREE_CORES_REASON").map { String(cString: $0) } ?? "load at start"
+    return spin + "; default threads \(free) (\(why))"
   }
 }
 
@@ -86,7 +103,7 @@ struct RDNAS: ParsableCommand {
 
 /// Options every compute command shares.
 struct ComputeOptions: ParsableArguments {
-  @Option(help: "Threads for oneDNN (default: all cores; under mpirun, the cores shared by the node's ranks).")
+  @Option(help: "Threads for oneDNN (default: all cores, or those other work leaves free at start; under mpirun, the cores shared by the node's ranks).")
   var threads: Int?
 
   @Option(help: "Convolution precision: auto | fp32 | bf16 (bf16: bf16 activations and weights, fp32 masters, BN and loss; auto: bf16 only where a short measurement on this CPU finds it faster, cached in ~/.cache/rdnas).")
@@ -97,7 +114,8 @@ struct ComputeOptions: ParsableArguments {
   @discardableResult
   func applyThreads() -> PrecisionDecision? {
     // Ranks busy-wait in collectives: ranks × threads above the core count makes them fight for cores.
-    DNNL.setThreads(threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / World.ranksOnThisNode))
+    // Under load at start, the default is the cores other work left free (OpenMPEnvironment).
+    DNNL.setThreads(threads ?? OpenMPEnvironment.freeCores ?? max(1, ProcessInfo.processInfo.activeProcessorCount / World.ranksOnThisNode))
     guard let fixed = Precision(rawValue: precision.rawValue) else { return nil }
     let decision = PrecisionDecision.fixed(fixed)
     if decision.precision != fixed { FileHandle.standardError.write(Data("rdnas: \(decision.reason)\n".utf8)) }

@@ -20,17 +20,24 @@ final class OpenMPSpinTests: XCTestCase {
     XCTAssertEqual(OpenMPSpin.busyCores(from: a, to: a, cores: 2), 0, "no time elapsed: no evidence of load")
   }
 
-  func testShortSpinOnlyWhenThreadsWouldShareCores() {
+  func testShortSpinOnlyWhereMPIRanksShareANode() {
     func isShort(_ d: OpenMPSpin.Decision) -> Bool { if case .shortSpin = d { return true } else { return false } }
-    XCTAssertFalse(isShort(OpenMPSpin.decide(busyCores: 0.05, cores: 2, threads: nil, localRanks: 1)), "idle machine")
-    XCTAssertFalse(isShort(OpenMPSpin.decide(busyCores: 0.2, cores: 2, threads: 2, localRanks: 1)), "background noise")
-    XCTAssertTrue(isShort(OpenMPSpin.decide(busyCores: 1.0, cores: 2, threads: 2, localRanks: 1)), "another job on a core")
-    XCTAssertTrue(isShort(OpenMPSpin.decide(busyCores: 1.0, cores: 2, threads: nil, localRanks: 1)))
-    XCTAssertFalse(isShort(OpenMPSpin.decide(busyCores: 1.0, cores: 4, threads: 2, localRanks: 1)), "two free cores")
-    XCTAssertFalse(isShort(OpenMPSpin.decide(busyCores: 2.0, cores: 2, threads: 1, localRanks: 1)), "one thread")
-    XCTAssertTrue(isShort(OpenMPSpin.decide(busyCores: nil, cores: 2, threads: nil, localRanks: 2)), "MPI ranks")
-    XCTAssertFalse(isShort(OpenMPSpin.decide(busyCores: nil, cores: 2, threads: 2, localRanks: 1)), "load unknown")
-    XCTAssertEqual(OpenMPSpin.decide(busyCores: 1.0, cores: 2, threads: 2, localRanks: 1).reason, "1.00 of 2 cores busy at start")
+    XCTAssertFalse(isShort(OpenMPSpin.decide(cores: 2, threads: nil, localRanks: 1)))
+    XCTAssertFalse(isShort(OpenMPSpin.decide(cores: 2, threads: 2, localRanks: 1)))
+    XCTAssertTrue(isShort(OpenMPSpin.decide(cores: 2, threads: nil, localRanks: 2)))
+    XCTAssertTrue(isShort(OpenMPSpin.decide(cores: 4, threads: 2, localRanks: 2)))
+    XCTAssertFalse(isShort(OpenMPSpin.decide(cores: 2, threads: 1, localRanks: 2)), "one thread: no team")
+    XCTAssertEqual(OpenMPSpin.decide(cores: 2, threads: 1, localRanks: 1).reason, "one thread, no team to wait on")
+  }
+
+  func testUnderLoadTheDefaultThreadsAreTheFreeCores() {
+    XCTAssertNil(OpenMPSpin.freeCores(busyCores: 0.1, cores: 2), "idle: all cores")
+    XCTAssertNil(OpenMPSpin.freeCores(busyCores: 0.25, cores: 2), "background noise")
+    XCTAssertEqual(OpenMPSpin.freeCores(busyCores: 0.6, cores: 2), 1)
+    XCTAssertEqual(OpenMPSpin.freeCores(busyCores: 1.0, cores: 2), 1)
+    XCTAssertEqual(OpenMPSpin.freeCores(busyCores: 2.0, cores: 2), 1, "never fewer than one")
+    XCTAssertEqual(OpenMPSpin.freeCores(busyCores: 1.2, cores: 8), 7)
+    XCTAssertNil(OpenMPSpin.freeCores(busyCores: 0.4, cores: 8), "rounds to no busy core")
   }
 
   func testFindsTheThreadsOptionInBothSpellings() {

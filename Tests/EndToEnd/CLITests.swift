@@ -130,28 +130,43 @@ final class CLITests: XCTestCase {
     XCTAssertTrue(out.contains("finished after 20 steps"), out)
   }
 
-  /// The OpenMP barrier spin is chosen at start and reported: with one thread there is nothing to decide, a spin
-  /// the user set is kept, and at two threads the reason names the measured load (or the MPI ranks).
-  func testOpenMPSpinChoiceIsReported() throws {
+  /// The OpenMP settings are chosen at start and reported: with one thread there is nothing to decide, a spin the
+  /// user set is kept, MPI ranks sharing a node get the short spin, and without --threads a busy core is left to the
+  /// work that keeps it busy.
+  func testOpenMPChoicesAreReported() throws {
     var env = ProcessInfo.processInfo.environment
-    env["GOMP_SPINCOUNT"] = nil; env["OMP_WAIT_POLICY"] = nil; env["RDNAS_REEXEC"] = nil; env["RDNAS_OMP_SPIN"] = nil
+    for k in ["GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "OMP_NUM_THREADS", "RDNAS_REEXEC", "RDNAS_OMP_SPIN", "RDNAS_FREE_CORES"] {
+      env[k] = nil
+    }
     let bench = ["bench", "--what", "engine", "--reps", "1", "--precision", "fp32"]
     var (s, out) = try runRDNAS(bench + ["--threads", "1"], environment: env)
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("OpenMP spin: default (one thread, no team to wait on)"), out)
-    guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one core: no team to decide for") }
+    guard ProcessInfo.processInfo.activeProcessorCount == 2 else { throw XCTSkip("the load cases assume 2 cores") }
     (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: env)
     XCTAssertEqual(s, 0, out)
-    XCTAssertNotNil(out.range(of: #"OpenMP spin: (default|10000) \([0-9.]+ of [0-9]+ cores busy at start\)"#,
-                              options: .regularExpression), out)
-    env["GOMP_SPINCOUNT"] = "77"
-    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: env)
+    XCTAssertTrue(out.contains("OpenMP spin: default (libgomp's default)\n"), out)
+    var user = env
+    user["GOMP_SPINCOUNT"] = "77"
+    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: user)
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("OpenMP spin: 77 (GOMP_SPINCOUNT set by the user)"), out)
-    env["GOMP_SPINCOUNT"] = nil; env["OMPI_COMM_WORLD_LOCAL_SIZE"] = "2"
-    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: env)
+    var mpi = env
+    mpi["OMPI_COMM_WORLD_LOCAL_SIZE"] = "2"
+    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: mpi)
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("OpenMP spin: 10000 (2 MPI ranks share this node's cores)"), out)
+    // One core kept busy by a shell loop: without --threads, the bench runs on the other one.
+    let busy = Process()
+    busy.executableURL = URL(fileURLWithPath: "/bin/sh")
+    busy.arguments = ["-c", "while :; do :; done"]
+    try busy.run()
+    defer { busy.terminate(); busy.waitUntilExit() }
+    Thread.sleep(forTimeInterval: 0.5)
+    (s, out) = try runRDNAS(bench, environment: env)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertNotNil(out.range(of: #"default threads 1 \([0-9.]+ of 2 cores busy at start\)"#, options: .regularExpression), out)
+    XCTAssertTrue(out.contains("threads=1 "), out)
   }
 
   /// `--precision auto|fp32|bf16` are accepted; the choice and its reason lead the headless output and the
