@@ -32,19 +32,26 @@ enum Entry {
 /// re-executes itself with a short barrier spin; where `--threads` is not given and other work keeps cores busy
 /// (measured over 0.1 s), with OMP_NUM_THREADS set to the free cores. Only commands that compute pay for the
 /// measurement; settings the user made are left alone. The decisions reach the re-executed process in
-/// RDNAS_OMP_SPIN and RDNAS_FREE_CORES, for `ComputeOptions` and the logs.
+/// RDNAS_OMP_SPIN and RDNAS_FREE_CORES, for `ComputeOptions` and the logs; child processes make their own.
 enum OpenMPEnvironment {
   static let computeCommands: Set<String> = ["train", "eval", "proxy", "search", "export", "standalone", "demo", "bench"]
 
   static func apply() {
-    guard getenv("RDNAS_REEXEC") == nil else { return }
+    if let ours = getenv("RDNAS_REEXEC").map({ String(cString: $0) }) {
+      // Re-executed: libgomp read the variables set for it when it was loaded. Unset them so that child
+      // processes (the ranks `train --ranks` starts through mpirun) decide for themselves.
+      unsetenv("RDNAS_REEXEC")
+      for name in ours.split(separator: ",") { unsetenv(String(name)) }
+      return
+    }
+    for name in ["RDNAS_OMP_SPIN", "RDNAS_FREE_CORES", "RDNAS_FREE_CORES_REASON"] { unsetenv(name) }  // a parent's
     let args = CommandLine.arguments
     guard let command = args.dropFirst().first, computeCommands.contains(command),
           !args.contains("--help"), !args.contains("-h") else { return }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let threads = OpenMPSpin.requestedThreads(in: args)
-    let localRanks = getenv("OMPI_COMM_WORLD_LOCAL_SIZE").flatMap { Int(String(cString: $0)) } ?? 1
-    var reexec = false
+    let localRanks = World.ranksOnThisNode
+    var setForLibgomp: [String] = []
     if getenv("GOMP_SPINCOUNT") == nil, getenv("OMP_WAIT_POLICY") == nil {
       switch OpenMPSpin.decide(cores: cores, threads: threads, localRanks: localRanks) {
       case .keepDefault(let reason):
@@ -52,19 +59,19 @@ enum OpenMPEnvironment {
       case .shortSpin(let reason):
         setenv("RDNAS_OMP_SPIN", "\(OpenMPSpin.shortSpin) (\(reason))", 1)
         setenv("GOMP_SPINCOUNT", OpenMPSpin.shortSpin, 1)
-        reexec = true
+        setForLibgomp.append("GOMP_SPINCOUNT")
       }
     }
     if threads == nil, localRanks <= 1, getenv("OMP_NUM_THREADS") == nil, cores > 1,
        let busy = OpenMPSpin.measureBusyCores(cores: cores),
        let free = OpenMPSpin.freeCores(busyCores: busy, cores: cores) {
       setenv("OMP_NUM_THREADS", "\(free)", 1)
+      setForLibgomp.append("OMP_NUM_THREADS")
       setenv("RDNAS_FREE_CORES", "\(free)", 1)
       setenv("RDNAS_FREE_CORES_REASON", String(format: "%.2f of %d cores busy at start", busy, cores), 1)
-      reexec = true
     }
-    guard reexec else { return }
-    setenv("RDNAS_REEXEC", "1", 1)
+    guard !setForLibgomp.isEmpty else { return }
+    setenv("RDNAS_REEXEC", setForLibgomp.joined(separator: ","), 1)
     var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
     execv("/proc/self/exe", &cargs)
     // execv returns only on failure: carry on with the default settings.

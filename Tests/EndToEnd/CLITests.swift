@@ -152,10 +152,16 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("OpenMP spin: 77 (GOMP_SPINCOUNT set by the user)"), out)
     var mpi = env
-    mpi["OMPI_COMM_WORLD_LOCAL_SIZE"] = "2"
+    mpi["OMPI_COMM_WORLD_SIZE"] = "2"; mpi["OMPI_COMM_WORLD_LOCAL_SIZE"] = "2"
     (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: mpi)
     XCTAssertEqual(s, 0, out)
     XCTAssertTrue(out.contains("OpenMP spin: 10000 (2 MPI ranks share this node's cores)"), out)
+    // A parent rdnas's decisions in the environment are not this process's.
+    var child = env
+    child["RDNAS_FREE_CORES"] = "1"; child["RDNAS_FREE_CORES_REASON"] = "a parent's"; child["RDNAS_OMP_SPIN"] = "a parent's"
+    (s, out) = try runRDNAS(bench + ["--threads", "2"], environment: child)
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("OpenMP spin: default (libgomp's default)\n"), out)
     // One core kept busy by a shell loop: without --threads, the bench runs on the other one.
     let busy = Process()
     busy.executableURL = URL(fileURLWithPath: "/bin/sh")
