@@ -52,18 +52,25 @@ public struct RunInfo: Codable, Sendable, Equatable {
   public var precisionReason: String? // e.g. "auto: bf16 is faster (fp32 41.0 ms, bf16 22.3 ms per pass of …)"
   public var precisionFP32Milliseconds: Double?  // measured pass times under --precision auto
   public var precisionBF16Milliseconds: Double?
+  // Threads of the training thread and the OpenMP settings in effect (rdnas's start-up decision or the user's
+  // own), so a run's speed can be read next to the thread count it ran at (absent in files written before).
+  public var threads: Int?
+  public var openMP: String?          // e.g. "default (libgomp's default); default threads 1 (0.9 of 2 cores busy at start)"
   public init(name: String, space: String, strategy: String, proxy: String?, proxies: [String], epochs: Int,
               stepsPerEpoch: Int, batchSize: Int, dataset: String, startStep: Int, time: Double, ranks: Int? = nil,
               schema: Int = RunRecordSchema.current, precision: String? = nil, precisionReason: String? = nil,
-              precisionFP32Milliseconds: Double? = nil, precisionBF16Milliseconds: Double? = nil) {
+              precisionFP32Milliseconds: Double? = nil, precisionBF16Milliseconds: Double? = nil,
+              threads: Int? = nil, openMP: String? = nil) {
     self.schema = schema; self.name = name; self.space = space; self.strategy = strategy; self.proxy = proxy; self.proxies = proxies
     self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batchSize; self.dataset = dataset
     self.startStep = startStep; self.time = time; self.ranks = ranks
     self.precision = precision; self.precisionReason = precisionReason
     self.precisionFP32Milliseconds = precisionFP32Milliseconds; self.precisionBF16Milliseconds = precisionBF16Milliseconds
+    self.threads = threads; self.openMP = openMP
   }
   enum CodingKeys: String, CodingKey {
-    case schema, name, space, strategy, proxy, proxies, epochs, dataset, ranks, precision
+    case schema, name, space, strategy, proxy, proxies, epochs, dataset, ranks, precision, threads
+    case openMP = "openmp"
     case stepsPerEpoch = "steps_per_epoch", batchSize = "batch_size", startStep = "start_step", time = "time_unix"
     case precisionReason = "precision_reason", precisionFP32Milliseconds = "precision_fp32_ms"
     case precisionBF16Milliseconds = "precision_bf16_ms"

@@ -189,6 +189,11 @@ final class CLITests: XCTestCase {
       if choice == "fp32" {
         XCTAssertEqual(line, "precision fp32: --precision fp32")
         XCTAssertTrue(log.contains("\"precision\":\"fp32\""), log)
+        // The thread count and OpenMP settings are in the event too, and the headless line reads them from it.
+        let threads = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("threads ") }, out)
+        XCTAssertNotNil(threads.range(of: #"^threads [0-9]+; OpenMP spin: "#, options: .regularExpression), String(threads))
+        XCTAssertNotNil(log.range(of: #""threads":[0-9]+"#, options: .regularExpression), log)
+        XCTAssertTrue(log.contains("\"openmp\":\"" + threads.components(separatedBy: "OpenMP spin: ")[1]), log)
       } else if choice == "bf16" {  // falls back to fp32 (with a warning) where the CPU has no native bf16
         XCTAssertTrue(line == "precision bf16: --precision bf16" || line.contains("running in fp32"), String(line))
       } else {

@@ -15,7 +15,8 @@ final class EventSchemaTests: XCTestCase {
                      epochs: 3, stepsPerEpoch: 10, batchSize: 32, dataset: "fashion-mnist", startStep: 4,
                      time: 1_764_480_000.5, ranks: 2, precision: "bf16",
                      precisionReason: "auto: bf16 is faster (fp32 41.0 ms, bf16 22.3 ms)",
-                     precisionFP32Milliseconds: 41.0, precisionBF16Milliseconds: 22.3)),
+                     precisionFP32Milliseconds: 41.0, precisionBF16Milliseconds: 22.3,
+                     threads: 2, openMP: "default (libgomp's default)")),
     .step(StepRecord(step: 5, epoch: 0, lr: 0.05, loss: 2.5,
                      paths: [PathRecord(role: "largest", arch: "|nor_conv_3x3~0|", loss: 2.25, flops: 3e6)],
                      rankLoss: 0.125, lambda: 0.5, gradNorm: .infinity, imagesPerSecond: 400, elapsed: 1.5)),
@@ -80,8 +81,11 @@ final class EventSchemaTests: XCTestCase {
     XCTAssertEqual(started["time_unix"] as? Double, 1_764_480_000.5)
     XCTAssertEqual(Set(started.keys), ["type", "schema", "name", "space", "strategy", "proxy", "proxies", "epochs",
                                        "steps_per_epoch", "batch_size", "dataset", "start_step", "time_unix", "ranks",
-                                       "precision", "precision_reason", "precision_fp32_ms", "precision_bf16_ms"])
+                                       "precision", "precision_reason", "precision_fp32_ms", "precision_bf16_ms",
+                                       "threads", "openmp"])
     XCTAssertEqual(started["precision_bf16_ms"] as? Double, 22.3)
+    XCTAssertEqual(started["threads"] as? Int, 2)
+    XCTAssertEqual(started["openmp"] as? String, "default (libgomp's default)")
     let path = try XCTUnwrap((step0Paths(try object(EventCoding.line(Self.everyEvent[1])))).first)
     XCTAssertEqual(Set(path.keys), ["role", "arch", "loss", "flops"])
     let step = try object(EventCoding.line(Self.everyEvent[1]))

@@ -20,7 +20,8 @@ extension Trainer {
                           ranks: isParallel ? collective.size : nil, precision: context.precision.rawValue,
                           precisionReason: context.precisionDecision?.reason,
                           precisionFP32Milliseconds: context.precisionDecision?.fp32Milliseconds,
-                          precisionBF16Milliseconds: context.precisionDecision?.bf16Milliseconds)))
+                          precisionBF16Milliseconds: context.precisionDecision?.bf16Milliseconds,
+                          threads: DNNL.threads, openMP: openMPSettings)))
     if let lm = landmarks { emit(.landmarks(lm.set)) }
     var cadence = CheckpointCadence.Clock(config.checkpointEvery ?? .standard, step: state.step, now: Date())
     do {

@@ -38,6 +38,9 @@ public final class Trainer: @unchecked Sendable {
   var reuseWeightReorders = true
   /// Combines the ranks' gradients before each update (a no-op with one rank).
   public let exchange: GradientExchange
+  /// The OpenMP settings the front end put in place (the core does not decide them), for the `started` event.
+  /// Set before `run()`.
+  public var openMPSettings: String?
 
   /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
   /// folder's last checkpoint. On a `collective` of several ranks this is one rank of a data-parallel run:
