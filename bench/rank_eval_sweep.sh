@@ -17,7 +17,7 @@ bn20|--images 1000 --bn-recalibrate 20
 prepare() {  # variant folder: links to every run folder and proxy/cell file of $R
   local V=$1; mkdir -p "$V"
   for f in "$R"/*; do
-    case "$f" in *-eval.json|*.log|times.txt) continue ;; esac
+    case "$f" in *-eval.json|*.log|*/times.txt|*.queue) continue ;; esac
     [ -e "$V/$(basename "$f")" ] || ln -s "$(realpath "$f")" "$V/$(basename "$f")"
   done
 }
