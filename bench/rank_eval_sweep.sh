@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Evaluation-budget sweep of the NB201 protocol (issue 11, item 4: "BN recalibration size, evaluation images"):
 # the already trained supernets of runs/protocol are re-scored on the same 560 uniformly drawn cells with a larger
-# evaluation budget, and bench/rank_protocol.py reports each variant from its own folder, runs/protocol-<variant>,
-# which links every run folder and proxy file of runs/protocol (same landmarks, hence the same 500 cells).
+# evaluation budget into one folder per variant, runs/protocol-<variant>, which links every run folder and proxy file
+# of runs/protocol (same landmarks, hence the same 500 cells); bench/rank_eval_sweep_report.py compares the variants
+# (bench/rank_protocol.py also reads such a folder on its own).
 # Resumable: an eval JSON that exists is not recomputed.
 # Usage: JOBS=2 bash bench/rank_eval_sweep.sh [run ...]   (default: rd-swapreg-late-s0..2 spos-e40-s1..2)
 set -u

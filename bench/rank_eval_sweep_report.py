@@ -84,7 +84,7 @@ base = list(VARIANTS)[0]
 for v in list(VARIANTS)[1:]:
     for c in CONFIGS:
         for kind in ["loss", "acc"]:
-            fv, sv = seedmean(v, c, kind); fb, sb = seedmean(base, c, kind, seeds=sv)
+            fv, sv = seedmean(v, c, kind); fb, _ = seedmean(base, c, kind, seeds=sv)
             if not sv: continue
             d, lo, hi = paired(fv, fb)
             lines.append(f"| {c}: {v} − protocol evaluation | {kind} | {','.join(map(str, sv))} | {d:+.3f} | [{lo:+.3f}, {hi:+.3f}] |")
