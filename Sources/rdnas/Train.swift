@@ -81,8 +81,8 @@ struct Train: ParsableCommand {
         }
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
-                                collective: world, autoPrecision: fixedPrecision == nil ? compute.autoPrecision : nil)
-      trainer.openMPSettings = OpenMPEnvironment.description
+                                collective: world, autoPrecision: fixedPrecision == nil ? compute.autoPrecision : nil,
+                                openMPSettings: OpenMPEnvironment.description)
       if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
         FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))
       }
@@ -129,7 +129,7 @@ func runHeadless(_ trainer: Trainer, onHangup: HangupPolicy) throws {
     switch e {
     case .started(let r):
       if let p = r.precision { progress("precision \(p)" + (r.precisionReason.map { ": \($0)" } ?? "")) }
-      progress("threads \(r.threads.map(String.init) ?? "?"); OpenMP spin: \(r.openMP ?? OpenMPEnvironment.description)")
+      progress("threads \(r.threads.map(String.init) ?? "?"); OpenMP spin: \(r.openMP ?? "?")")
     case .step(let s):
       lastStep.withLock { $0 = s.step }
       let total = trainer.stepsPerEpoch * trainer.config.epochs

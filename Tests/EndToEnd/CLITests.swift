@@ -227,7 +227,8 @@ final class CLITests: XCTestCase {
   }
 
   /// `rdnas bench --profile` says how far a step is from its convolutions' limit, and its figures add up:
-  /// forward + backward = the step's conv GFLOP, and the limit is that over the micro-benchmark's rate.
+  /// forward + backward = the step's conv GFLOP, the limit is that over the micro-benchmark's rate, and the
+  /// ratio compares it with the profiled step that the FLOPs were counted on.
   func testBenchProfileReportsTheConvolutionLimit() throws {
     let (s, out) = try runRDNAS(["bench", "--what", "nb201", "--profile", "--reps", "1", "--batch", "8", "--threads", "1",
                                  "--precision", "fp32"])
@@ -241,5 +242,8 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(bwd, 2 * fwd, accuracy: 0.02, String(line))
     let rate = numbers[10], ideal = numbers[12]
     XCTAssertEqual(ideal, total / rate * 1000, accuracy: max(0.15, 0.04 * ideal), String(line))  // printed figures are rounded
+    // The ratio is the profiled step (same paths as the FLOPs) over the ideal, not an unprofiled minimum.
+    let profiled = numbers[13], ratio = numbers[14]
+    XCTAssertEqual(ratio, profiled / ideal, accuracy: max(0.01, 0.03 * ratio), String(line))
   }
 }

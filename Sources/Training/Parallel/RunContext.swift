@@ -11,6 +11,8 @@ public struct RunContext: Sendable {
   public var collective: any Collective
   /// Why `precision` was chosen (and the measured pass times under `--precision auto`), for the run's events.
   public var precisionDecision: PrecisionDecision?
+  /// The OpenMP settings the front end put in place (the core does not decide them), for the `started` event.
+  public var openMPSettings: String?
 
   public init(precision: Precision = .fp32, threads: Int? = nil, collective: any Collective = SingleProcess()) {
     self.precision = precision
@@ -19,9 +21,11 @@ public struct RunContext: Sendable {
   }
 
   /// The context a run's config asks for, on `collective`; bf16 falls back to fp32 where the CPU lacks it.
-  public init(config: TrainingConfig, collective: any Collective, precisionDecision: PrecisionDecision? = nil) {
+  public init(config: TrainingConfig, collective: any Collective, precisionDecision: PrecisionDecision? = nil,
+              openMPSettings: String? = nil) {
     self.init(precision: Precision.resolve(config.precision ?? .fp32).precision, threads: config.threads,
               collective: collective)
     self.precisionDecision = precisionDecision
+    self.openMPSettings = openMPSettings
   }
 }

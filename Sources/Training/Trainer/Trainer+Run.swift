@@ -21,7 +21,7 @@ extension Trainer {
                           precisionReason: context.precisionDecision?.reason,
                           precisionFP32Milliseconds: context.precisionDecision?.fp32Milliseconds,
                           precisionBF16Milliseconds: context.precisionDecision?.bf16Milliseconds,
-                          threads: DNNL.threads, openMP: openMPSettings)))
+                          threads: DNNL.threads, openMP: context.openMPSettings)))
     if let lm = landmarks { emit(.landmarks(lm.set)) }
     var cadence = CheckpointCadence.Clock(config.checkpointEvery ?? .standard, step: state.step, now: Date())
     do {

@@ -38,9 +38,6 @@ public final class Trainer: @unchecked Sendable {
   var reuseWeightReorders = true
   /// Combines the ranks' gradients before each update (a no-op with one rank).
   public let exchange: GradientExchange
-  /// The OpenMP settings the front end put in place (the core does not decide them), for the `started` event.
-  /// Set before `run()`.
-  public var openMPSettings: String?
 
   /// Builds data, space, supernet and optimiser from `config`; with `resume`, continues from the run
   /// folder's last checkpoint. On a `collective` of several ranks this is one rank of a data-parallel run:
@@ -48,7 +45,8 @@ public final class Trainer: @unchecked Sendable {
   /// With `autoPrecision` a new run's precision is measured (rank 0 measures, the others take its choice)
   /// instead of read from `config.precision`; a resumed run keeps the precision it was trained in.
   public init(config original: TrainingConfig, resume: Bool = false, proxyScorer: PriorCache.Scorer? = nil,
-              collective: any Collective = SingleProcess(), autoPrecision: AutoPrecision? = nil) throws {
+              collective: any Collective = SingleProcess(), autoPrecision: AutoPrecision? = nil,
+              openMPSettings: String? = nil) throws {
     var config = original
     try config.validate()
     folder = RunFolder(path: config.runDirectory)
@@ -87,7 +85,7 @@ public final class Trainer: @unchecked Sendable {
       precision = .fixed(config.precision ?? .fp32)
     }
     self.config = config
-    context = RunContext(config: config, collective: collective, precisionDecision: precision)
+    context = RunContext(config: config, collective: collective, precisionDecision: precision, openMPSettings: openMPSettings)
     normalization = data.normalization
     validation = data.validation
     let augment = config.augment ?? (data.train.channels == 3)
