@@ -10,40 +10,29 @@ shared by every statistic), the late recipe against SPOS-40 under each evaluatio
 with SWAP-reg. Also tau(score at budget A, score at budget B) of one run: how much of a cell's score is evaluation noise.
 Usage: python3 bench/rank_eval_sweep_report.py OUT.md [--resamples 1000]
 """
-import csv, glob, json, os, sys
+import csv, os, sys
 import numpy as np
-from scipy import stats
+from rank_cells import ground_truth, heldout_cells, load_eval, tau, rank_average as ens, resamples
 
 OUT = sys.argv[1]
 RESAMPLES = int(sys.argv[sys.argv.index("--resamples") + 1]) if "--resamples" in sys.argv else 1000
 R = "runs/protocol"
 VARIANTS = {"protocol (1,000 images, BN 5)": R, "3,000 images, BN 5": R + "-img3000", "1,000 images, BN 20": R + "-bn20"}
 CONFIGS = {"rd-swapreg-late": [0, 1, 2], "spos-e40": [1, 2]}  # spos-e40 seed 0 has no checkpoint left to re-score
-gt = {r["ArchitectureString"]: float(r["CIFAR10TestAccuracy200Epochs"])
-      for r in csv.DictReader(open("../shared/data/nasbench201/nb201_test_acc_200ep.csv"))}
-landmarks = set()
-for m in glob.glob(f"{R}/*/metrics.jsonl"):
-    for line in open(m):
-        if '"type":"landmarks"' in line:
-            landmarks.update(json.loads(line)["archs"])
-cells = [v["arch"] for v in json.load(open(f"{R}/heldout-uniform.json")).values() if v["arch"] not in landmarks][:500]
+gt = ground_truth()
+cells, _ = heldout_cells(R)
 truth = np.array([gt[a] for a in cells])
 swap = {row["arch"]: float(row["score"]) for row in csv.DictReader(open(f"{R}/teacher-swapreg.csv"))}
 swapreg = np.array([swap[a] for a in cells])
 
 def load(folder, run):
     path = f"{folder}/{run}-eval.json"
-    if not os.path.exists(path): return None
-    by = {v["arch"]: v for v in json.load(open(path)).values()}
-    return np.array([by[a]["acc"] for a in cells]), np.array([by[a]["loss"] for a in cells])
+    return load_eval(path, cells) if os.path.exists(path) else None
 
-def tau(x, y): return stats.kendalltau(x, y).statistic
-def ens(a, b): return stats.rankdata(a) + stats.rankdata(b)
 scores = {(v, c, s): load(folder, f"{c}-s{s}") for v, folder in VARIANTS.items() for c, seeds in CONFIGS.items() for s in seeds}
 have = {k: x for k, x in scores.items() if x is not None}
 
-rng = np.random.default_rng(11)
-boots = [rng.integers(0, len(cells), len(cells)) for _ in range(RESAMPLES)]
+boots = resamples(len(cells), RESAMPLES, seed=11)
 def paired(fa, fb):
     """fa, fb: functions of an index array giving a seed-mean tau; returns (delta, lo, hi)."""
     full = np.arange(len(cells)); d = fa(full) - fb(full)

@@ -13,22 +13,17 @@ Usage: python3 bench/rank_protocol.py RUNS_DIR OUT.md [--resamples 1000] [--scor
 import csv, glob, json, os, re, sys
 import numpy as np
 from scipy import stats
+from rank_cells import ground_truth, heldout_cells, drawn_cells, load_eval as read_eval, tau, resamples
+from rank_cells import rank_average as ensemble, weighted_ranks as wensemble
 
 R, OUT = sys.argv[1], sys.argv[2]
 args = sys.argv[3:]
 RESAMPLES = int(args[args.index("--resamples") + 1]) if "--resamples" in args else 1000
 PRIMARY = args[args.index("--score") + 1] if "--score" in args else "loss"
-GT_PATH = "../shared/data/nasbench201/nb201_test_acc_200ep.csv"
-gt = {r["ArchitectureString"]: float(r["CIFAR10TestAccuracy200Epochs"]) for r in csv.DictReader(open(GT_PATH))}
+gt = ground_truth()
 
 # --- cells -------------------------------------------------------------------------------------------------
-landmarks = set()
-for m in glob.glob(f"{R}/*/metrics.jsonl"):
-    for line in open(m):
-        if '"type":"landmarks"' in line:
-            landmarks.update(json.loads(line)["archs"])
-draw = [v["arch"] for v in json.load(open(f"{R}/heldout-uniform.json")).values()]
-cells = [a for a in draw if a not in landmarks][:500]
+cells, landmarks = heldout_cells(R)
 truth = np.array([gt[a] for a in cells])
 
 # --- proxies on those cells ----------------------------------------------------------------------------------
@@ -48,11 +43,7 @@ def load_proxies(paths, cells):
 proxies = load_proxies([f"{R}/heldout-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"], cells)
 
 # --- runs ------------------------------------------------------------------------------------------------
-def load_eval(path, cells=cells):
-    d = json.load(open(path))
-    by = {v["arch"]: v for v in d.values()}
-    acc = np.array([by[a]["acc"] for a in cells]); loss = np.array([by[a]["loss"] for a in cells])
-    return acc, loss
+def load_eval(path, cells=cells): return read_eval(path, cells)
 
 def score(acc, loss, kind):
     if kind == "acc": return acc
@@ -76,8 +67,6 @@ if os.path.exists(f"{R}/times.txt"):
         if m: times[m.group(1)] = (int(m.group(2)), int(m.group(3)))
 
 # --- statistics ------------------------------------------------------------------------------------------
-def tau(x, y): return stats.kendalltau(x, y)[0]
-
 def membership(scores, k):
     scores = np.asarray(scores); member = np.zeros(len(scores)); before = 0
     for value in sorted(set(scores.tolist()), reverse=True):
@@ -89,10 +78,7 @@ def p_at(pred, y, pct):
     k = max(1, int(round(len(y) * pct / 100)))
     return float((membership(pred, k) * membership(y, k)).sum() / k)
 
-def ensemble(*cols): return np.mean([stats.rankdata(c) for c in cols], axis=0)
-
-rng = np.random.default_rng(0)
-IDX = rng.integers(0, len(cells), size=(RESAMPLES, len(cells)))
+IDX = resamples(len(cells), RESAMPLES, seed=0)
 
 def paired(pairs):
     """pairs: list over seeds of (a_scores, b_scores). Seed-mean tau(a)-tau(b), percentile CI over cell resamples."""
@@ -164,14 +150,13 @@ GRID = np.round(np.linspace(0, 1, 21), 2)
 calib_runs = {}
 calib_path = f"{R}/calibration.json"
 if os.path.exists(calib_path):
-    ccells = [v["arch"] for v in json.load(open(calib_path)).values() if v["arch"] not in landmarks]
+    ccells = drawn_cells(calib_path, landmarks)
     ctruth = np.array([gt[a] for a in ccells])
     cprox = load_proxies([f"{R}/calibration-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"], ccells)
     for path in sorted(glob.glob(f"{R}/*-s[0-9]*-calib-eval.json")):
         m = re.match(r"(.+)-s(\d+)-calib-eval\.json", os.path.basename(path))
         calib_runs.setdefault(m.group(1), {})[int(m.group(2))] = score(*load_eval(path, ccells), PRIMARY)
 
-def wensemble(a, b, w): return w * stats.rankdata(a) + (1 - w) * stats.rankdata(b)
 def fitted_weight(cfg, prox):
     if cfg not in calib_runs or prox not in cprox: return None
     curve = [np.mean([tau(wensemble(c, cprox[prox], w), ctruth) for c in calib_runs[cfg].values()]) for w in GRID]

@@ -23,6 +23,8 @@ RDL="--strategy spos --paths 1 --epochs 13 --pairs 1 --min-distance 4 --lambda-s
 # every second step (two passes a step on average): 20 + 10 × 2 = 40 pass-epochs.
 # (One line: CONFIGS below is read line by line.)
 LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 20 --rank-every 2 --eval-every 5"
+# Round 7: the λ curve of the 3-epoch SWAP-guided recipe (λ 10 above; 30 and 100 here, same warm-up and hinge):
+# does a stronger rank term bring the supernet to its teacher's τ, and what does it cost the task?
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -35,6 +37,8 @@ spos-e40|--strategy spos --paths 1 --epochs 40 --eval-every 4
 rd-flops-l4-e13|$RDL --proxy flops
 rd-swapreg-l4-e13|$RDL --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-late|$LATE --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-l30|${RD/--lambda-max 10/--lambda-max 30} --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-l100|${RD/--lambda-max 10/--lambda-max 100} --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
@@ -59,13 +63,16 @@ run() {  # name seed options...
 wanted=" $* "
 # Seed-major: every configuration gets its first seed before any gets its second, so a cut-short session
 # still compares all configurations. An argument config:seed runs that one pair only.
+# The loop reads CONFIGS from a here-string, not `echo | while`: a pipeline's loop runs in a subshell, whose jobs
+# the next seed's loop cannot count, so JOBS was exceeded (3-5 runs at once in rounds 2-6) and the final wait
+# returned before they ended.
 for seed in $SEEDS; do
-  echo "$CONFIGS" | while IFS='|' read -r name opts; do
+  while IFS='|' read -r name opts; do
     [ -z "$name" ] && continue
     [ $# -gt 0 ] && [[ "$wanted" != *" $name "* && "$wanted" != *" $name:$seed "* ]] && continue
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 5; done
     run "$name" "$seed" $opts &
     [ "$JOBS" -le 1 ] && wait
-  done
+  done <<< "$CONFIGS"
 done
 wait
