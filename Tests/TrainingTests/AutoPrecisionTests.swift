@@ -138,7 +138,8 @@ final class AutoPrecisionTests: XCTestCase {
     c.dataset = "fashion-mnist"; c.validationSize = 200; c.trainLimit = 64
     c.batchSize = 32; c.epochs = 1; c.strategy = .spos; c.pathsPerStep = 1; c.threads = 1
     let cache = PrecisionCache(path: dir + "/cache/precision.json")
-    let trainer = try Trainer(config: c, autoPrecision: AutoPrecision(hardware: true, cache: cache, repeats: 1))
+    let trainer = try Trainer(config: c, autoPrecision: AutoPrecision(hardware: true, cache: cache, repeats: 1),
+                              openMPSettings: "OMP_WAIT_POLICY=passive (test)")
     let d = try XCTUnwrap(trainer.context.precisionDecision)
     XCTAssertEqual(trainer.context.precision, d.precision)
     XCTAssertEqual(trainer.config.precision, d.precision)
@@ -154,6 +155,9 @@ final class AutoPrecisionTests: XCTestCase {
     XCTAssertEqual(started?.precision, d.precision.rawValue)
     XCTAssertEqual(started?.precisionReason, d.reason)
     XCTAssertEqual(started?.precisionFP32Milliseconds, fp32)
+    // The front end's OpenMP settings travel in the run context to the started event, with the threads.
+    XCTAssertEqual(started?.openMP, "OMP_WAIT_POLICY=passive (test)")
+    XCTAssertEqual(started?.threads, 1)
   }
 }
 
