@@ -30,14 +30,8 @@ public struct ImageDataset: Sendable {
       throw RDNASError.badInput(
         "dataset \(name): image \(bad) has label \(labels[bad]) but there are \(classNames.count) classes")
     }
-    self.name = name
-    self.count = labels.count
-    self.height = height
-    self.width = width
-    self.channels = channels
-    self.pixels = pixels
-    self.labels = labels
-    self.classNames = classNames
+    self.init(validated: name, height: height, width: width, channels: channels, pixels: pixels, labels: labels,
+              classNames: classNames)
   }
 
   /// Bytes of one image (height × width × channels).

@@ -12,13 +12,11 @@ public struct GradNorm: NetworkProxy {
 
   public func score(net: any Supernet, arch: Encoding, batch: ProxyBatch?, seed: UInt64) throws -> Double {
     try CrossEntropyGradients.compute(net: net, arch: arch, batch: batch, proxy: name)
-    var total = 0.0
-    for p in ProxyNetworks.layerWeights(net.store) where p.touched {
+    return CrossEntropyGradients.sumOverLayers(net) { p in
       var s = 0.0
       for i in 0..<p.count { s += Double(p.grad[i]) * Double(p.grad[i]) }
-      total += s.squareRoot()
+      return s.squareRoot()
     }
-    return total
   }
 }
 
@@ -31,13 +29,11 @@ public struct SNIP: NetworkProxy {
 
   public func score(net: any Supernet, arch: Encoding, batch: ProxyBatch?, seed: UInt64) throws -> Double {
     try CrossEntropyGradients.compute(net: net, arch: arch, batch: batch, proxy: name)
-    var total = 0.0
-    for p in ProxyNetworks.layerWeights(net.store) where p.touched {
+    return CrossEntropyGradients.sumOverLayers(net) { p in
       var s = 0.0
       for i in 0..<p.count { s += Double(abs(p.value[i] * p.grad[i])) }
-      total += s
+      return s
     }
-    return total
   }
 }
 
@@ -50,5 +46,10 @@ enum CrossEntropyGradients {
     let logits = net.logits(t, batch.tensor(), arch: arch)
     try batch.checkLabels(classes: logits.shape.c, proxy: proxy)
     try t.backward(t.crossEntropy(logits, labels: batch.labels))
+  }
+
+  /// Σ of `perLayer` over the conv/linear weights the pass touched (the arch's layers, not the whole supernet).
+  static func sumOverLayers(_ net: any Supernet, _ perLayer: (Parameter) -> Double) -> Double {
+    ProxyNetworks.layerWeights(net.store).filter(\.touched).reduce(0) { $0 + perLayer($1) }
   }
 }
