@@ -132,8 +132,8 @@ def is_long(cfg): return re.search(r"-(e13|late)$", cfg) is not None
 def spos_baselines(cfg):
     return ["spos-e40"] if is_long(cfg) else ["spos", "spos-e9"]
 def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) else "spos"
-# Round 7's variants of the 3-epoch SWAP recipe (λ 30 / 100, two pairs a step) are also held against that recipe itself.
-VARIANT_OF = {"rd-swapreg-l30": "rd-swapreg", "rd-swapreg-l100": "rd-swapreg", "rd-swapreg-p2": "rd-swapreg"}
+# Round 7's variants of the 3-epoch SWAP recipe (λ 20 / 30 / 100, two pairs a step) are also held against that recipe itself.
+VARIANT_OF = {v: "rd-swapreg" for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]

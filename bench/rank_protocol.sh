@@ -23,7 +23,7 @@ RDL="--strategy spos --paths 1 --epochs 13 --pairs 1 --min-distance 4 --lambda-s
 # every second step (two passes a step on average): 20 + 10 × 2 = 40 pass-epochs.
 # (One line: CONFIGS below is read line by line.)
 LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 20 --rank-every 2 --eval-every 5"
-# Round 7: the λ curve of the 3-epoch SWAP-guided recipe (λ 10 above; 30 and 100 here, same warm-up and hinge):
+# Round 7: the λ curve of the 3-epoch SWAP-guided recipe (λ 10 above; 20, 30 and 100 here, same warm-up and hinge):
 # does a stronger rank term bring the supernet to its teacher's τ, and what does it cost the task? And two rank
 # pairs per step at λ 10 (five passes a step instead of three).
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
@@ -38,6 +38,7 @@ spos-e40|--strategy spos --paths 1 --epochs 40 --eval-every 4
 rd-flops-l4-e13|$RDL --proxy flops
 rd-swapreg-l4-e13|$RDL --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-late|$LATE --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-l20|${RD/--lambda-max 10/--lambda-max 20} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-l30|${RD/--lambda-max 10/--lambda-max 30} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-l100|${RD/--lambda-max 10/--lambda-max 100} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2|${RD/--pairs 1/--pairs 2} --proxy file:$R/teacher-swapreg.csv
