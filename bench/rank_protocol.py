@@ -10,10 +10,10 @@ tau(supernet) - tau(baseline) for each baseline: the teacher proxy alone, the fr
 supernet of the same seed and the teacher), SPOS at equal steps, SPOS at equal wall time, the random-prior control.
 Usage: python3 bench/rank_protocol.py RUNS_DIR OUT.md [--resamples 1000] [--score loss|acc|acc+loss]
 """
-import csv, glob, json, os, re, sys
+import csv, glob, os, re, sys
 import numpy as np
 from scipy import stats
-from rank_cells import ground_truth, heldout_cells, drawn_cells, load_eval as read_eval, tau, resamples
+from rank_cells import ground_truth, heldout_cells, drawn_cells, load_eval, tau, resamples
 from rank_cells import rank_average as ensemble, weighted_ranks as wensemble
 
 R, OUT = sys.argv[1], sys.argv[2]
@@ -43,8 +43,6 @@ def load_proxies(paths, cells):
 proxies = load_proxies([f"{R}/heldout-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"], cells)
 
 # --- runs ------------------------------------------------------------------------------------------------
-def load_eval(path, cells=cells): return read_eval(path, cells)
-
 def score(acc, loss, kind):
     if kind == "acc": return acc
     if kind == "loss": return -loss
@@ -55,7 +53,7 @@ runs = {}  # config -> seed -> (acc, loss)
 for path in sorted(glob.glob(f"{R}/*-s[0-9]*-eval.json")):
     m = re.match(r"(.+)-s(\d+)-eval\.json", os.path.basename(path))
     if not m: continue  # e.g. x-s0-calib-eval.json: the calibration cells, read below
-    runs.setdefault(m.group(1), {})[int(m.group(2))] = load_eval(path)
+    runs.setdefault(m.group(1), {})[int(m.group(2))] = load_eval(path, cells)
 TEACHER_OF_PREFIX = {"rd-flops": "flops", "rd-swapreg": "swapreg", "rd-random": "flops", "rd-naswot": "naswot"}
 def teacher_of(cfg):
     hits = [p for p in TEACHER_OF_PREFIX if cfg == p or cfg.startswith(p + "-")]
