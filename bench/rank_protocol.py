@@ -131,7 +131,9 @@ def spos_baselines(cfg):
     return ["spos-e40"] if is_long(cfg) else ["spos", "spos-e9"]
 def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) else "spos"
 # Round 7's variants of the 3-epoch SWAP recipe (λ 20 / 30 / 100, two pairs a step) are also held against that recipe itself.
-VARIANT_OF = {v: "rd-swapreg" for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
+VARIANT_OF = {v: ["rd-swapreg"] for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
+# Round 8's (four pairs a step; two pairs whose passes also carry their cross-entropy) also against two pairs a step.
+VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4", "rd-swapreg-p2-task"]})
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
@@ -199,7 +201,7 @@ for cfg in sorted(runs):
             if w is not None and wf is not None:
                 comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs weighted free ensemble ({fs} + {teacher}, w {wf:.2f})",
                               [(wensemble(prim_of(cfg, s), proxies[teacher], w), wensemble(prim_of(fs, s), proxies[teacher], wf)) for s in sp]))
-    for base in spos_baselines(cfg) + ([] if is_long(cfg) else ["rd-random"]) + ([VARIANT_OF[cfg]] if cfg in VARIANT_OF else []):
+    for base in spos_baselines(cfg) + ([] if is_long(cfg) else ["rd-random"]) + VARIANT_OF.get(cfg, []):
         sp = [s for s in seeds if s in runs.get(base, {})]
         if base != cfg and sp:
             comps.append((base, [(prim_of(cfg, s), prim_of(base, s)) for s in sp]))

@@ -100,12 +100,14 @@ struct RankingOptions: ParsableArguments {
   @Option(help: "Rank pairs only from this epoch on (fractional allowed; λ follows its schedule over the whole run).")
   var rankFrom: Double?
   @Option(help: "Rank pairs only on every k-th step.") var rankEvery: Int?
+  @Option(help: "Weight of each pair member's own cross-entropy next to the hinge (0: the hinge alone).")
+  var pairTaskWeight: Double?
 
   func apply(to c: inout TrainingConfig) throws {
     c.rank.lambda = try choice(lambdaSchedule, "lambda-schedule")
     c.rank.proxy = proxy; c.rank.pairs = pairs; c.rank.lambdaMax = lambdaMax; c.rank.margin = margin
     c.rank.symmetric = symmetric; c.rank.minDistance = minDistance; c.rank.weightedDistance = weightedDistance
-    c.rank.fromEpoch = rankFrom; c.rank.everySteps = rankEvery
+    c.rank.fromEpoch = rankFrom; c.rank.everySteps = rankEvery; c.rank.pairTaskWeight = pairTaskWeight
   }
 }
 

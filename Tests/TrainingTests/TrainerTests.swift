@@ -285,6 +285,38 @@ final class TrainerTests: XCTestCase {
     XCTAssertThrowsError(try bad.validate())
   }
 
+  /// `--pair-task-weight`: a rank pair's two passes also train their subnets on the batch. At λ 0 the pair
+  /// passes change nothing without it (nil and 0 give identical weights) and change the weights with it, and
+  /// the step's logged loss is the objective: paths + λ·hinge + w·(ℓ_a + ℓ_b).
+  func testPairTaskWeightTrainsThePairPassesAndCountsInTheStepLoss() throws {
+    var cfg = tinyConfig("task")
+    cfg.epochs = 1; cfg.rank.proxy = "flops"; cfg.rank.pairs = 1; cfg.rank.lambda = .constant; cfg.rank.lambdaMax = 0
+    func train(_ name: String, _ w: Double?) throws -> (Trainer, [StepRecord], [Int: [RankPairRecord]]) {
+      var c = cfg; c.name = name; c.rank.pairTaskWeight = w
+      let t = try Trainer(config: c)
+      var steps: [StepRecord] = [], pairs: [Int: [RankPairRecord]] = [:]
+      t.addSink { e in
+        if case .step(let s) = e { steps.append(s) }
+        if case .rankPair(let p) = e { pairs[p.step, default: []].append(p) }
+      }
+      try t.run()
+      return (t, steps, pairs)
+    }
+    let (plain, _, _) = try train("plain", nil)
+    let (zero, _, _) = try train("zero", 0)
+    let (task, steps, pairs) = try train("with-task", 0.5)
+    XCTAssertEqual(weights(plain), weights(zero), "a zero task weight is the hinge alone")
+    XCTAssertNotEqual(weights(plain), weights(task), "the pair passes train their subnets")
+    XCTAssertEqual(steps.count, 8)
+    for s in steps {
+      let p = try XCTUnwrap(pairs[s.step]?.first)
+      let expected = s.paths.reduce(0) { $0 + $1.loss } + (s.rankLoss ?? 0) + 0.5 * (p.lossA + p.lossB)
+      XCTAssertEqual(s.loss, expected, accuracy: 1e-4 * max(1, abs(expected)), "step \(s.step)")
+    }
+    var bad = cfg; bad.rank.pairTaskWeight = -1
+    XCTAssertThrowsError(try bad.validate())
+  }
+
   func testResNetSandwichLossFallsOnFashionMNIST() throws {
     var cfg = tinyConfig("falls", space: "resnet")
     cfg.strategy = .sandwich; cfg.pathsPerStep = 3

@@ -52,6 +52,7 @@ extension Trainer {
       for _ in 0..<config.rank.pairs {
         let r = try rankPair(x: x, labels: batch.y, proxy: proxy, lambda: lam, rng: &rng, weights: weights)
         sum += lam * r.hinge
+        total += (config.rank.pairTaskWeight ?? 0) * (r.lossA + r.lossB)
         pairRecords.append(r)
       }
       rankLoss = sum
@@ -120,7 +121,15 @@ extension Trainer {
     let lb = t.crossEntropy(net.logits(t, x, arch: b), labels: labels)
     let hinge = PairwiseRankLoss.hinge(t, lossA: la, lossB: lb, priorA: pa, priorB: pb, margin: config.rank.margin,
                                        symmetric: config.rank.symmetric)
-    if lambda > 0 { try t.backward(t.scale(hinge, Float(lambda))) }
+    // The objective of the pair: λ·hinge, plus each member's own cross-entropy when asked for. The record keeps
+    // the hinge alone, so rank-loss curves stay comparable across runs with and without the task term.
+    let taskWeight = config.rank.pairTaskWeight ?? 0
+    var objective: Tensor? = lambda > 0 ? t.scale(hinge, Float(lambda)) : nil
+    if taskWeight > 0 {
+      let task = t.scale(t.add(la, lb), Float(taskWeight))
+      objective = objective.map { t.add($0, task) } ?? task
+    }
+    if let objective { try t.backward(objective) }
     return RankPairRecord(step: state.step + 1, a: space.format(a), b: space.format(b), priorA: pa, priorB: pb,
                           lossA: Double(la.scalar), lossB: Double(lb.scalar), hinge: Double(hinge.scalar),
                           lambda: lambda, proxy: proxy, distance: distance(a, b),
