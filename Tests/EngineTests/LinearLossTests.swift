@@ -75,6 +75,22 @@ final class LinearLossTests: XCTestCase {
     XCTAssertNil(t.sum([]))
   }
 
+  /// A sum's backward hands its gradient buffer to one input instead of copying it. Exact gradients where an
+  /// input appears twice, where it already holds a gradient from another consumer, and where it does not.
+  func testSumGradientHandOverAccumulatesCorrectly() throws {
+    let shape = Shape(1, 37, 1, 1)
+    let a = Tensor(shape: shape, values: (0..<37).map { Float($0) }, requiresGrad: true)
+    let b = Tensor(shape: shape, values: (0..<37).map { Float(-$0) }, requiresGrad: true)
+    let c = Tensor(shape: shape, values: [Float](repeating: 1, count: 37), requiresGrad: false)
+    let t = Tape(training: true)
+    // L = Σ 3·(a + a) + Σ sum(b, a, c, b) + Σ 2·b  ⇒  dL/da = 6 + 1 = 7, dL/db = 1 + 1 + 2 = 4, c has none.
+    let l = t.add(t.add(t.sum(t.scale(t.add(a, a), 3)), t.sum(t.sum([b, a, c, b])!)), t.sum(t.scale(b, 2)))
+    try t.backward(l)
+    XCTAssertEqual(try XCTUnwrap(a.gradValues), [Float](repeating: 7, count: 37))
+    XCTAssertEqual(try XCTUnwrap(b.gradValues), [Float](repeating: 4, count: 37))
+    XCTAssertNil(c.grad)
+  }
+
   func testSliceChannelsAndZerosLikeValues() {
     let x = Tensor(shape: Shape(1, 3, 1, 2), values: [1, 2, 3, 4, 5, 6])  // NHWC: pixel0 = 1,2,3
     let t = Tape(training: true)

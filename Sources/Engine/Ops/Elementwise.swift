@@ -6,8 +6,10 @@ extension Tape {
     Vec.sum(a.data, b.data, into: y.data, a.count)
     record("add", y) {
       guard let dy = y.grad else { return }
-      if a.requiresGrad { a.accumulateGrad(dy) }
+      // b copies (or adds) dy first; a then takes the buffer itself, or adds it when it already has a gradient
+      // (also when a and b are the same tensor: its gradient is then 2·dy, as it should be).
       if b.requiresGrad { b.accumulateGrad(dy) }
+      if a.requiresGrad { a.accumulateGrad(takingFrom: y) }
     }
     return y
   }
@@ -47,8 +49,11 @@ extension Tape {
     let y = Tensor(shape: first.shape, requiresGrad: xs.contains { $0.requiresGrad })
     Vec.sum(xs.map { UnsafePointer($0.data) }, into: y.data, first.count)
     record("add", y) {
-      guard let dy = y.grad else { return }
-      for x in xs where x.requiresGrad { x.accumulateGrad(dy) }
+      guard y.grad != nil else { return }
+      // Every input but the last reads dy; the last takes the buffer over (no copy), since nothing reads it after.
+      let takers = xs.filter(\.requiresGrad)
+      for x in takers.dropLast() { x.accumulateGrad(y.grad!) }
+      takers.last?.accumulateGrad(takingFrom: y)
     }
     return y
   }

@@ -48,6 +48,18 @@ public final class Tensor: @unchecked Sendable {
     if overwrite { g.update(from: src, count: count) } else { Vec.add(src, into: g, count) }
   }
 
+  /// Passes `output`'s gradient on unchanged (a sum's backward): when this tensor has no gradient yet it takes
+  /// over `output`'s buffer, which saves a copy of the whole gradient; otherwise it adds it in. Call it last
+  /// among the consumers of `output.grad`: afterwards `output` has no gradient (backward frees nothing then).
+  func accumulateGrad(takingFrom output: Tensor) {
+    guard let dy = output.grad else { return }
+    precondition(output.count == count, "gradient hand-over: \(output.shape) into \(shape)")
+    guard requiresGrad else { return }
+    if let grad { Vec.add(dy, into: grad, count); return }
+    grad = dy
+    output.grad = nil
+  }
+
   /// Lets an op's backward write its gradient contribution into a buffer of `count` floats, which is then
   /// added to this tensor's gradient: the gradient itself for the first writer (no copy, no add), a
   /// temporary otherwise, or a throwaway buffer when this tensor takes no gradient (the op may still need
