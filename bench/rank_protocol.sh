@@ -28,7 +28,9 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # pairs per step at λ 10 (five passes a step instead of three).
 # Round 8: four rank pairs a step (does the teacher copy keep improving with pairs?), and two pairs whose passes
 # also carry their own cross-entropy (--pair-task-weight 1): the pair passes are paid for anyway, and without the
-# task term the hinge only reorders losses while the supernet stays near 19 % held-out accuracy.
+# task term the hinge only reorders losses while the supernet stays near 19 % held-out accuracy. And two pairs
+# drawn by the confident-pair sampler (teacher quantiles ≥ 0.2 apart, where SWAP-reg orders ~95 % of pairs right
+# against 57 % below a 0.05 gap), so the hinge imposes fewer of the teacher's mistakes.
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -47,6 +49,7 @@ rd-swapreg-l100|${RD/--lambda-max 10/--lambda-max 100} --proxy file:$R/teacher-s
 rd-swapreg-p2|${RD/--pairs 1/--pairs 2} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p4|${RD/--pairs 1/--pairs 4} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-task|${RD/--pairs 1/--pairs 2} --pair-task-weight 1 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-p2-gap|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.2 --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return

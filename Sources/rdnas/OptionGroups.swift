@@ -97,6 +97,8 @@ struct RankingOptions: ParsableArguments {
   @Flag(help: "Symmetric hinge (both paths of a pair get gradient).") var symmetric = false
   @Option(help: "Margin sampler: minimum distance between a pair's subnets.") var minDistance: Double?
   @Flag(help: "Use the weighted NB201 op distance for the margin sampler.") var weightedDistance = false
+  @Option(help: "Confident-pair sampler: minimum gap between a pair's teacher quantiles (file:PATH or random teachers).")
+  var minPriorGap: Double?
   @Option(help: "Rank pairs only from this epoch on (fractional allowed; λ follows its schedule over the whole run).")
   var rankFrom: Double?
   @Option(help: "Rank pairs only on every k-th step.") var rankEvery: Int?
@@ -107,6 +109,7 @@ struct RankingOptions: ParsableArguments {
     c.rank.lambda = try choice(lambdaSchedule, "lambda-schedule")
     c.rank.proxy = proxy; c.rank.pairs = pairs; c.rank.lambdaMax = lambdaMax; c.rank.margin = margin
     c.rank.symmetric = symmetric; c.rank.minDistance = minDistance; c.rank.weightedDistance = weightedDistance
+    c.rank.minPriorGap = minPriorGap
     c.rank.fromEpoch = rankFrom; c.rank.everySteps = rankEvery; c.rank.pairTaskWeight = pairTaskWeight
   }
 }

@@ -48,4 +48,23 @@ final class PriorCacheTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("has no score for architecture"), "\(error)")
     }
   }
+
+  /// The confident-pair sampler's quantile: the fraction of the table's scores strictly below an architecture's,
+  /// over n − 1; `random` is its own quantile; a computed proxy has none.
+  func testQuantileOfATableAndOfTheRandomTeacher() throws {
+    let s = try space()
+    var rng = RandomSource(seed: 3)
+    var archs: [Encoding] = []
+    while archs.count < 5 { let a = s.sample(using: &rng); if !archs.contains(a) { archs.append(a) } }
+    let scores = [3.0, 1.0, 4.0, 1.0, 5.0]  // ascending: 1, 1, 3, 4, 5
+    let path = NSTemporaryDirectory() + "quantile-\(UUID().uuidString).csv"
+    try ("arch,score\n" + zip(archs, scores).map { "\(s.format($0)),\($1)" }.joined(separator: "\n") + "\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let cache = PriorCache(space: s, seed: 2)
+    let q = try archs.map { try XCTUnwrap(try cache.quantile("file:" + path, $0)) }
+    XCTAssertEqual(q, [0.5, 0, 0.75, 0, 1])
+    XCTAssertEqual(try cache.quantile("random", archs[0]), try cache.prior("random", archs[0]))
+    XCTAssertNil(try cache.quantile("flops", archs[0]))
+  }
 }

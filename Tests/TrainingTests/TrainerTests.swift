@@ -317,6 +317,23 @@ final class TrainerTests: XCTestCase {
     XCTAssertThrowsError(try bad.validate())
   }
 
+  /// `--min-prior-gap`: every rank pair's teacher quantiles differ by at least the gap (with the random teacher
+  /// the prior is its own quantile); a teacher without quantiles is refused before training.
+  func testConfidentPairSamplerKeepsTheQuantileGap() throws {
+    var cfg = tinyConfig("confident")
+    cfg.epochs = 1; cfg.rank.proxy = "random"; cfg.rank.pairs = 2; cfg.rank.minPriorGap = 0.4
+    let t = try Trainer(config: cfg)
+    var gaps: [Double] = []
+    t.addSink { if case .rankPair(let p) = $0 { gaps.append(abs(p.priorA - p.priorB)) } }
+    try t.run()
+    XCTAssertEqual(gaps.count, 16)
+    XCTAssertTrue(gaps.allSatisfy { $0 >= 0.4 }, "\(gaps)")
+    var bad = cfg; bad.rank.proxy = "flops"
+    XCTAssertThrowsError(try bad.validate()) { XCTAssertTrue("\($0)".contains("scores the whole space"), "\($0)") }
+    bad = cfg; bad.rank.minPriorGap = 1
+    XCTAssertThrowsError(try bad.validate())
+  }
+
   func testResNetSandwichLossFallsOnFashionMNIST() throws {
     var cfg = tinyConfig("falls", space: "resnet")
     cfg.strategy = .sandwich; cfg.pathsPerStep = 3

@@ -20,6 +20,8 @@ public final class PriorCache: @unchecked Sendable {
   let seed: UInt64
   private var values: [String: [Encoding: Double]] = [:]
   private var tables: [String: [String: Double]] = [:]
+  /// Every score of a table, ascending (for quantiles).
+  private var sortedTables: [String: [Double]] = [:]
   public private(set) var computeSeconds = 0.0
   public private(set) var hits = 0, misses = 0
 
@@ -47,6 +49,23 @@ public final class PriorCache: @unchecked Sendable {
     computeSeconds += Date().timeIntervalSince(t0)
     values[proxy, default: [:]][arch] = v
     return v
+  }
+
+  /// Where `arch`'s prior lies among the priors of every architecture the teacher scores, in [0, 1] (the
+  /// fraction scored strictly lower, ties at their lower edge). Defined for teachers that score the whole space:
+  /// a table (`file:PATH`) and `random` (uniform already, so its own quantile); nil for proxies computed per
+  /// architecture, whose distribution over the space is unknown.
+  public func quantile(_ proxy: String, _ arch: Encoding) throws -> Double? {
+    if proxy == "random" { return try prior(proxy, arch) }
+    guard proxy.hasPrefix("file:") else { return nil }
+    let path = String(proxy.dropFirst(5))
+    let v = try prior(proxy, arch)
+    if sortedTables[path] == nil { sortedTables[path] = (tables[path].map { Array($0.values) } ?? []).sorted() }
+    let sorted = sortedTables[path]!
+    guard sorted.count > 1 else { return 0 }
+    var lo = 0, hi = sorted.count  // first index with sorted[i] >= v
+    while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] < v { lo = mid + 1 } else { hi = mid } }
+    return Double(lo) / Double(sorted.count - 1)
   }
 
   /// Uniform in [0, 1), a pure function of (architecture string, seed): FNV-1a then a SplitMix64 finaliser.

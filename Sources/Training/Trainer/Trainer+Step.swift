@@ -109,10 +109,20 @@ extension Trainer {
       if config.rank.weightedDistance, let nb = space as? NB201Space { return nb.weightedDistance(u, v) }
       return space.distance(u, v)
     }
-    if let d = config.rank.minDistance {
-      var tries = 0
-      while distance(a, b) < d && tries < 1000 { b = space.sample(using: &rng); tries += 1 }
+    // The margin sampler (op distance) and the confident-pair sampler (teacher quantile gap) both resample b;
+    // with neither set no extra sample is drawn, so older runs keep their random streams.
+    let gap = config.rank.minPriorGap
+    let qa = gap == nil ? nil : try priors.quantile(proxy, a)
+    if gap != nil && qa == nil {
+      throw RDNASError.badInput("--min-prior-gap needs a teacher that scores the whole space (file:PATH or random), not \(proxy)")
     }
+    func acceptable(_ b: Encoding) throws -> Bool {
+      if let d = config.rank.minDistance, distance(a, b) < d { return false }
+      if let gap, let qa, let qb = try priors.quantile(proxy, b), abs(qa - qb) < gap { return false }
+      return true
+    }
+    var tries = 0
+    while try !acceptable(b), tries < 1000 { b = space.sample(using: &rng); tries += 1 }
     let pa = try priors.prior(proxy, a), pb = try priors.prior(proxy, b)
     let t = Tape(training: true)
     t.precision = context.precision
