@@ -45,4 +45,42 @@ final class NB201GradientTests: XCTestCase {
       }
     }
   }
+
+  /// The pool of a node is also taken once and shared by the avg-pool edges leaving it (here 2←0 and 3←0): one
+  /// pooling per node in the forward pass, and a gradient that flows through the shared pool into two node sums.
+  /// Element-wise central differences are unreliable on this code (ReLU kinks and batch-4 BN: they wander by
+  /// ±20 % between h = 1e-2 and 3e-4 while converging), so the whole gradient is checked by the directional
+  /// derivative along itself, (L(w + εĝ) − L(w − εĝ)) / 2ε = |g|, at an ε where that has converged.
+  func testSharedNodePoolGradientMatchesTheDirectionalDerivative() throws {
+    var c = NB201Space.Config()
+    c.C = 4; c.N = 1; c.inputSize = 8; c.classes = 3
+    let space = try NB201Space(config: c)
+    let net = NB201Supernet(space: space, seed: 9)
+    let arch = Encoding(digits: [3, 4, 2, 4, 1, 3])
+    var rng = RandomSource(seed: 2)
+    let x = Tensor(shape: Shape(4, 3, 8, 8), values: (0..<(4 * 3 * 8 * 8)).map { _ in rng.nextGaussian() })
+    let y: [Int32] = [0, 1, 2, 1]
+    func loss(_ t: Tape = Tape(training: true)) -> Tensor {
+      t.precision = .fp32
+      return t.crossEntropy(net.logits(t, x, arch: arch), labels: y)
+    }
+    let counted = Tape(training: true)
+    counted.profile = OpProfile()
+    _ = loss(counted)
+    // Three cells (one per stage at N = 1), each with two avg-pool edges leaving node 0: 3 poolings, not 6.
+    XCTAssertEqual(counted.profile?.forward["avgPool3x3"]?.calls, 3, "one pooling per node and cell")
+    let t = Tape(training: true)
+    try t.backward(loss(t))
+    let params = net.store.all.filter { $0.grad != nil }
+    let grads = params.map(\.gradValues), base = params.map(\.values)
+    let norm = grads.reduce(Float(0)) { $0 + $1.reduce(0) { $0 + $1 * $1 } }.squareRoot()
+    func shifted(_ step: Float) -> Float {
+      for (k, p) in params.enumerated() { p.values = zip(base[k], grads[k]).map { $0 + step / norm * $1 } }
+      defer { for (k, p) in params.enumerated() { p.values = base[k] } }
+      return loss().data[0]
+    }
+    let eps: Float = 3e-5
+    let directional = (shifted(eps) - shifted(-eps)) / (2 * eps)
+    XCTAssertEqual(directional, norm, accuracy: 0.015 * norm)
+  }
 }
