@@ -133,7 +133,7 @@ def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) else "spos"
 # Round 7's variants of the 3-epoch SWAP recipe (λ 20 / 30 / 100, two pairs a step) are also held against that recipe itself.
 VARIANT_OF = {v: ["rd-swapreg"] for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
 # Round 8's (four pairs a step; two pairs whose passes also carry their cross-entropy) also against two pairs a step.
-VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4", "rd-swapreg-p2-task", "rd-swapreg-p2-gap"]})
+VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4", "rd-swapreg-p2-task", "rd-swapreg-p2-gap", "rd-swapreg-p2-gap3"]})
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]

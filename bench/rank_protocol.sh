@@ -50,6 +50,7 @@ rd-swapreg-p2|${RD/--pairs 1/--pairs 2} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p4|${RD/--pairs 1/--pairs 4} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-task|${RD/--pairs 1/--pairs 2} --pair-task-weight 1 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-gap|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.2 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-p2-gap3|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
