@@ -127,13 +127,17 @@ def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
 # and 9 epochs (equal wall time); the long runs (round 3's 13-epoch ones, round 4's late distillation) against SPOS at
 # 40 epochs (equal wall time). The random-prior control exists at the 3-epoch budget only.
 def is_long(cfg): return re.search(r"-(e13|late)$", cfg) is not None
+# Two rank pairs a step make five passes a step, so their equal-wall-time SPOS is 15 epochs (round 9).
 def spos_baselines(cfg):
-    return ["spos-e40"] if is_long(cfg) else ["spos", "spos-e9"]
+    if is_long(cfg): return ["spos-e40"]
+    return ["spos", "spos-e15"] if re.search(r"-p2(-|$)", cfg) else ["spos", "spos-e9"]
 def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) else "spos"
 # Round 7's variants of the 3-epoch SWAP recipe (λ 20 / 30 / 100, two pairs a step) are also held against that recipe itself.
 VARIANT_OF = {v: ["rd-swapreg"] for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
 # Round 8's (four pairs a step; two pairs whose passes also carry their cross-entropy) also against two pairs a step.
-VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4", "rd-swapreg-p2-task", "rd-swapreg-p2-gap", "rd-swapreg-p2-gap3"]})
+VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4", "rd-swapreg-p2-task", "rd-swapreg-p2-gap", "rd-swapreg-p2-gap3", "rd-swapreg-p2-gap4"]})
+# Round 9's wider gap also against the gap-0.3 recipe it extends.
+VARIANT_OF["rd-swapreg-p2-gap4"].append("rd-swapreg-p2-gap3")
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]

@@ -31,6 +31,9 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # task term the hinge only reorders losses while the supernet stays near 19 % held-out accuracy. And two pairs
 # drawn by the confident-pair sampler (teacher quantiles ≥ 0.2 apart, where SWAP-reg orders ~95 % of pairs right
 # against 57 % below a 0.05 gap), so the hinge imposes fewer of the teacher's mistakes.
+# Round 9: a wider confident-pair gap (0.4; at 0.5 a subnet at the teacher's median has no partner and the sampler
+# would fall back to an unconstrained draw), and SPOS at equal wall time with the five-pass two-pair step
+# (3 epochs × 5 passes = 15 SPOS epochs), the baseline the target's "+0.3 over SPOS at equal wall time" needs.
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -51,6 +54,8 @@ rd-swapreg-p4|${RD/--pairs 1/--pairs 4} --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-task|${RD/--pairs 1/--pairs 2} --pair-task-weight 1 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-gap|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.2 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-gap3|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-p2-gap4|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.4 --proxy file:$R/teacher-swapreg.csv
+spos-e15|--strategy spos --paths 1 --epochs 15 --eval-every 5
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
