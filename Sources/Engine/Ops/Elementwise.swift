@@ -49,10 +49,10 @@ extension Tape {
     let y = Tensor(shape: first.shape, requiresGrad: xs.contains { $0.requiresGrad })
     Vec.sum(xs.map { UnsafePointer($0.data) }, into: y.data, first.count)
     record("add", y) {
-      guard y.grad != nil else { return }
+      guard let dy = y.grad else { return }
       // Every input but the last reads dy; the last takes the buffer over (no copy), since nothing reads it after.
       let takers = xs.filter(\.requiresGrad)
-      for x in takers.dropLast() { x.accumulateGrad(y.grad!) }
+      for x in takers.dropLast() { x.accumulateGrad(dy) }
       takers.last?.accumulateGrad(takingFrom: y)
     }
     return y

@@ -158,8 +158,8 @@ public struct RankLossConfig: Codable, Sendable, Equatable {
     if let g = minPriorGap, !(g >= 0 && g < 1) {
       throw RDNASError.badInput("--min-prior-gap is a quantile gap in [0, 1) (got \(g))")
     }
-    if minPriorGap != nil, let p = proxy, !(p == "random" || p.hasPrefix("file:")) {
-      throw RDNASError.badInput("--min-prior-gap needs a teacher that scores the whole space (file:PATH or random), not \(p)")
+    if minPriorGap != nil, let p = proxy, !PriorCache.scoresWholeSpace(p) {
+      throw PriorCache.needsWholeSpaceTeacher("--min-prior-gap", got: p)
     }
     if let w = pairTaskWeight, !(w >= 0 && w.isFinite) {
       throw RDNASError.badInput("--pair-task-weight must be ≥ 0 (got \(w))")

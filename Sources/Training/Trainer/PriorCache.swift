@@ -32,6 +32,16 @@ public final class PriorCache: @unchecked Sendable {
     self.seed = seed
   }
 
+  /// Whether `proxy` is a teacher that scores the whole space, so a quantile of its prior is defined: a table
+  /// (`file:PATH`) or `random` (uniform already). Proxies computed per architecture have no known distribution.
+  public static func scoresWholeSpace(_ proxy: String) -> Bool { proxy == "random" || proxy.hasPrefix("file:") }
+
+  /// The one error for an option that needs quantiles (`--min-prior-gap`) with a teacher that has none; raised by
+  /// the config's validation and again by the trainer, since the monitor's `g` key can switch the live proxy.
+  public static func needsWholeSpaceTeacher(_ option: String, got proxy: String) -> RDNASError {
+    .badInput("\(option) needs a teacher that scores the whole space (file:PATH or random), not \(proxy)")
+  }
+
   public func prior(_ proxy: String, _ arch: Encoding) throws -> Double {
     if let v = values[proxy]?[arch] { hits += 1; return v }
     misses += 1
@@ -52,14 +62,14 @@ public final class PriorCache: @unchecked Sendable {
   }
 
   /// Where `arch`'s prior lies among the priors of every architecture the teacher scores, in [0, 1] (the
-  /// fraction scored strictly lower, ties at their lower edge). Defined for teachers that score the whole space:
-  /// a table (`file:PATH`) and `random` (uniform already, so its own quantile); nil for proxies computed per
-  /// architecture, whose distribution over the space is unknown.
+  /// fraction scored strictly lower, ties at their lower edge); nil unless `scoresWholeSpace(proxy)`.
+  /// It reads the teacher without going through `prior`, so the candidates a pair sampler rejects are neither
+  /// cached nor counted as priors the run used.
   public func quantile(_ proxy: String, _ arch: Encoding) throws -> Double? {
-    if proxy == "random" { return try prior(proxy, arch) }
-    guard proxy.hasPrefix("file:") else { return nil }
+    guard Self.scoresWholeSpace(proxy) else { return nil }
+    if proxy == "random" { return Self.randomPrior(space.format(arch), seed: seed) }
     let path = String(proxy.dropFirst(5))
-    let v = try prior(proxy, arch)
+    let v = try values[proxy]?[arch] ?? tablePrior(path: path, arch)
     if sortedTables[path] == nil { sortedTables[path] = (tables[path].map { Array($0.values) } ?? []).sorted() }
     let sorted = sortedTables[path]!
     guard sorted.count > 1 else { return 0 }

@@ -113,9 +113,7 @@ extension Trainer {
     // with neither set no extra sample is drawn, so older runs keep their random streams.
     let gap = config.rank.minPriorGap
     let qa = gap == nil ? nil : try priors.quantile(proxy, a)
-    if gap != nil && qa == nil {
-      throw RDNASError.badInput("--min-prior-gap needs a teacher that scores the whole space (file:PATH or random), not \(proxy)")
-    }
+    if gap != nil && qa == nil { throw PriorCache.needsWholeSpaceTeacher("--min-prior-gap", got: proxy) }
     func acceptable(_ b: Encoding) throws -> Bool {
       if let d = config.rank.minDistance, distance(a, b) < d { return false }
       if let gap, let qa, let qb = try priors.quantile(proxy, b), abs(qa - qb) < gap { return false }
