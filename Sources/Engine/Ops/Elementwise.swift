@@ -3,7 +3,7 @@ extension Tape {
   public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.shape == b.shape, "add: \(a.shape) vs \(b.shape)")
     let y = Tensor(shape: a.shape, requiresGrad: a.requiresGrad || b.requiresGrad)
-    Vec.sum(a.data, b.data, into: y.data, a.count)
+    SumPrimitives.sum(a.data, b.data, into: y.data, a.count)
     record("add", y) {
       guard let dy = y.grad else { return }
       // b copies (or adds) dy first; a then takes the buffer itself, or adds it when it already has a gradient
@@ -47,7 +47,7 @@ extension Tape {
     if xs.count == 2 { return add(xs[0], xs[1]) }
     for x in xs { precondition(x.shape == first.shape, "sum: \(x.shape) vs \(first.shape)") }
     let y = Tensor(shape: first.shape, requiresGrad: xs.contains { $0.requiresGrad })
-    Vec.sum(xs.map { UnsafePointer($0.data) }, into: y.data, first.count)
+    SumPrimitives.sum(xs.map { UnsafePointer($0.data) }, into: y.data, first.count)
     record("add", y) {
       guard let dy = y.grad else { return }
       // Every input but the last reads dy; the last takes the buffer over (no copy), since nothing reads it after.

@@ -45,7 +45,7 @@ public final class Tensor: @unchecked Sendable {
   /// Adds `src` into this tensor's gradient (allocating it as a copy the first time).
   func accumulateGrad(_ src: UnsafePointer<Float>) {
     let (g, overwrite) = gradForWriting()
-    if overwrite { g.update(from: src, count: count) } else { Vec.add(src, into: g, count) }
+    if overwrite { SumPrimitives.copy(src, into: g, count) } else { SumPrimitives.add(src, into: g, count) }
   }
 
   /// Passes `output`'s gradient on unchanged (a sum's backward): when this tensor has no gradient yet it takes
@@ -55,7 +55,7 @@ public final class Tensor: @unchecked Sendable {
     guard let dy = output.grad else { return }
     precondition(output.count == count, "gradient hand-over: \(output.shape) into \(shape)")
     guard requiresGrad else { return }
-    if let grad { Vec.add(dy, into: grad, count); return }
+    if let grad { SumPrimitives.add(dy, into: grad, count); return }
     grad = dy
     output.grad = nil
   }
@@ -75,7 +75,7 @@ public final class Tensor: @unchecked Sendable {
     if overwrite { body(g); return }
     let tmp = Buffer.allocate(count)
     body(tmp)
-    Vec.add(tmp, into: g, count)
+    SumPrimitives.add(tmp, into: g, count)
     Buffer.free(tmp)
   }
 
