@@ -192,6 +192,14 @@ for cfg in sorted(runs):
     comps = []
     if teacher in proxies:
         comps.append((f"{teacher} alone", [(prim_of(cfg, s), proxies[teacher]) for s in seeds]))
+        # The free ensemble with every SPOS baseline of the budget that was run (equal steps and equal wall time):
+        # the longer SPOS is the stronger partner, so the rows against it are the harder test.
+        for fe in spos_baselines(cfg):
+            se = [s for s in seeds if s in runs.get(fe, {})]
+            if se and fe != free_spos(cfg):
+                comps.append((f"free ensemble ({fe} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fe, s), proxies[teacher])) for s in se]))
+                comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fe} + {teacher})",
+                              [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fe, s), proxies[teacher])) for s in se]))
         fs = free_spos(cfg); sp = [s for s in seeds if s in runs.get(fs, {})]
         if sp:
             comps.append((f"free ensemble ({fs} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
