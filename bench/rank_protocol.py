@@ -128,16 +128,19 @@ def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
 # 40 epochs (equal wall time). The random-prior control exists at the 3-epoch budget only.
 def is_long(cfg): return re.search(r"-(e13|late)$", cfg) is not None
 # Two rank pairs a step make five passes a step, so their equal-wall-time SPOS is 15 epochs (round 9).
+# The warm start (9 SPOS epochs, then 3 of two pairs: 24 pass-epochs) lies between SPOS at 15 and at 40 epochs.
 def spos_baselines(cfg):
     if is_long(cfg): return ["spos-e40"]
+    if "-warm" in cfg: return ["spos-e15", "spos-e40"]
     return ["spos", "spos-e15"] if re.search(r"-p2(-|$)", cfg) else ["spos", "spos-e9"]
-def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) else "spos"
+def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) or "-warm" in cfg else "spos"
 # Round 7's variants of the 3-epoch SWAP recipe (λ 20 / 30 / 100, two pairs a step) are also held against that recipe itself.
 VARIANT_OF = {v: ["rd-swapreg"] for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
 # Round 8's (four pairs a step; two pairs whose passes also carry their cross-entropy) also against two pairs a step.
 VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4", "rd-swapreg-p2-task", "rd-swapreg-p2-gap", "rd-swapreg-p2-gap3", "rd-swapreg-p2-gap4"]})
 # Round 9's wider gap also against the gap-0.3 recipe it extends.
 VARIANT_OF["rd-swapreg-p2-gap4"].append("rd-swapreg-p2-gap3")
+VARIANT_OF["rd-swapreg-warm-gap3"] = ["rd-swapreg-p2-gap3", "rd-swapreg-late"]
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
@@ -213,7 +216,7 @@ for cfg in sorted(runs):
             if w is not None and wf is not None:
                 comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs weighted free ensemble ({fs} + {teacher}, w {wf:.2f})",
                               [(wensemble(prim_of(cfg, s), proxies[teacher], w), wensemble(prim_of(fs, s), proxies[teacher], wf)) for s in sp]))
-    for base in spos_baselines(cfg) + ([] if is_long(cfg) else ["rd-random"]) + VARIANT_OF.get(cfg, []):
+    for base in spos_baselines(cfg) + ([] if is_long(cfg) or "-warm" in cfg else ["rd-random"]) + VARIANT_OF.get(cfg, []):
         sp = [s for s in seeds if s in runs.get(base, {})]
         if base != cfg and sp:
             comps.append((base, [(prim_of(cfg, s), prim_of(base, s)) for s in sp]))

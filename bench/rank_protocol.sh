@@ -34,6 +34,10 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # Round 9: a wider confident-pair gap (0.4; at 0.5 a subnet at the teacher's median has no partner and the sampler
 # would fall back to an unconstrained draw), and SPOS at equal wall time with the five-pass two-pair step
 # (3 epochs × 5 passes = 15 SPOS epochs), the baseline the target's "+0.3 over SPOS at equal wall time" needs.
+# Round 9, exploratory: a warm start. SPOS alone for 9 epochs, then 3 epochs of two confident pairs a step
+# (gap 0.3): 9 + 3 × 5 = 24 pass-epochs, between spos-e15 and spos-e40. Does a supernet that has learnt the task
+# (spos-e9: 53 % held-out accuracy) take the teacher's order without losing its own, and rank above the plateau
+# of the from-scratch recipe (0.60-0.63)?
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -56,6 +60,7 @@ rd-swapreg-p2-gap|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.2 --proxy file:$R/
 rd-swapreg-p2-gap3|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-gap4|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.4 --proxy file:$R/teacher-swapreg.csv
 spos-e15|--strategy spos --paths 1 --epochs 15 --eval-every 5
+rd-swapreg-warm-gap3|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
