@@ -38,6 +38,11 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # (gap 0.3): 9 + 3 × 5 = 24 pass-epochs, between spos-e15 and spos-e40. Does a supernet that has learnt the task
 # (spos-e9: 53 % held-out accuracy) take the teacher's order without losing its own, and rank above the plateau
 # of the from-scratch recipe (0.60-0.63)?
+# Round 10: the warm start pushed two ways at about the same cost. A stronger rank term in the distillation phase
+# (λ 20: from scratch it collapsed the supernet, round 7, but a supernet that has learnt the task may hold), and a
+# longer SPOS phase (15 epochs, then the same 3 epochs of two confident pairs: 15 + 3 × 5 = 30 pass-epochs). The
+# warm start follows its teacher less (τ to SWAP-reg 0.61) than the from-scratch recipe (0.69) yet ranks better: does
+# more of the teacher, or more of the task, move it towards its ensemble with the teacher (0.752)?
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -61,6 +66,8 @@ rd-swapreg-p2-gap3|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.3 --proxy file:$R
 rd-swapreg-p2-gap4|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.4 --proxy file:$R/teacher-swapreg.csv
 spos-e15|--strategy spos --paths 1 --epochs 15 --eval-every 5
 rd-swapreg-warm-gap3|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-warm-l20|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 20 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-warm15|--strategy spos --paths 1 --epochs 18 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 15 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
