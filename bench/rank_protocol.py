@@ -128,12 +128,15 @@ def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
 # 40 epochs (equal wall time). The random-prior control exists at the 3-epoch budget only.
 def is_long(cfg): return re.search(r"-(e13|late)$", cfg) is not None
 # Two rank pairs a step make five passes a step, so their equal-wall-time SPOS is 15 epochs (round 9).
-# The warm start (9 SPOS epochs, then 3 of two pairs: 24 pass-epochs) lies between SPOS at 15 and at 40 epochs.
-def spos_baselines(cfg):
-    if is_long(cfg): return ["spos-e40"]
-    if "-warm" in cfg: return ["spos-e15", "spos-e40"]
-    return ["spos", "spos-e15"] if re.search(r"-p2(-|$)", cfg) else ["spos", "spos-e9"]
-def free_spos(cfg): return spos_baselines(cfg)[-1] if is_long(cfg) or "-warm" in cfg else "spos"
+# The warm starts (9 or 15 SPOS epochs, then 3 of two pairs: 24 or 30 pass-epochs) lie between SPOS at 15 and at 40.
+def budget(cfg):
+    """(SPOS baselines of cfg's budget, the one whose free ensemble also meets the weighted and teacher-alone rows,
+    whether the random-prior control applies). The free-ensemble partner is listed last."""
+    if is_long(cfg): return ["spos-e40"], False
+    if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
+    return (["spos-e15", "spos"] if re.search(r"-p2(-|$)", cfg) else ["spos-e9", "spos"]), True
+def spos_baselines(cfg):  # equal steps first, then equal wall time: the order of the rows against SPOS itself
+    return sorted(budget(cfg)[0], key=lambda b: b != "spos")
 # Round 7's variants of the 3-epoch SWAP recipe (λ 20 / 30 / 100, two pairs a step) are also held against that recipe itself.
 VARIANT_OF = {v: ["rd-swapreg"] for v in ["rd-swapreg-l20", "rd-swapreg-l30", "rd-swapreg-l100", "rd-swapreg-p2"]}
 # Round 8's (four pairs a step; two pairs whose passes also carry their cross-entropy) also against two pairs a step.
@@ -141,6 +144,8 @@ VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4",
 # Round 9's wider gap also against the gap-0.3 recipe it extends.
 VARIANT_OF["rd-swapreg-p2-gap4"].append("rd-swapreg-p2-gap3")
 VARIANT_OF["rd-swapreg-warm-gap3"] = ["rd-swapreg-p2-gap3", "rd-swapreg-late"]
+# Round 10's warm starts (λ 20; a 15-epoch SPOS phase) against the warm start they vary.
+VARIANT_OF.update({v: ["rd-swapreg-warm-gap3"] for v in ["rd-swapreg-warm-l20", "rd-swapreg-warm15"]})
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
@@ -196,27 +201,26 @@ for cfg in sorted(runs):
     if teacher in proxies:
         comps.append((f"{teacher} alone", [(prim_of(cfg, s), proxies[teacher]) for s in seeds]))
         # The free ensemble with every SPOS baseline of the budget that was run (equal steps and equal wall time):
-        # the longer SPOS is the stronger partner, so the rows against it are the harder test.
-        for fe in spos_baselines(cfg):
+        # the longer SPOS is the stronger partner, so the rows against it are the harder test. The partner (listed
+        # last) also meets the teacher alone and the weighted ensembles.
+        baselines, _ = budget(cfg); partner = baselines[-1]
+        for fe in baselines:
             se = [s for s in seeds if s in runs.get(fe, {})]
-            if se and fe != free_spos(cfg):
-                comps.append((f"free ensemble ({fe} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fe, s), proxies[teacher])) for s in se]))
-                comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fe} + {teacher})",
-                              [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fe, s), proxies[teacher])) for s in se]))
-        fs = free_spos(cfg); sp = [s for s in seeds if s in runs.get(fs, {})]
-        if sp:
-            comps.append((f"free ensemble ({fs} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
-            comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in seeds]))
-            comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fs} + {teacher})",
-                          [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fs, s), proxies[teacher])) for s in sp]))
-            w, wf = weighted.get((cfg, teacher)), weighted.get((fs, teacher))
+            if not se: continue
+            comps.append((f"free ensemble ({fe} + {teacher})", [(prim_of(cfg, s), ensemble(prim_of(fe, s), proxies[teacher])) for s in se]))
+            if fe == partner:
+                comps.append((f"{cfg} + {teacher} ensemble vs {teacher} alone", [(ensemble(prim_of(cfg, s), proxies[teacher]), proxies[teacher]) for s in seeds]))
+            comps.append((f"{cfg} + {teacher} ensemble vs free ensemble ({fe} + {teacher})",
+                          [(ensemble(prim_of(cfg, s), proxies[teacher]), ensemble(prim_of(fe, s), proxies[teacher])) for s in se]))
+            if fe != partner: continue
+            w, wf = weighted.get((cfg, teacher)), weighted.get((fe, teacher))
             if w is not None:
                 comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs {teacher} alone",
                               [(wensemble(prim_of(cfg, s), proxies[teacher], w), proxies[teacher]) for s in seeds]))
             if w is not None and wf is not None:
-                comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs weighted free ensemble ({fs} + {teacher}, w {wf:.2f})",
-                              [(wensemble(prim_of(cfg, s), proxies[teacher], w), wensemble(prim_of(fs, s), proxies[teacher], wf)) for s in sp]))
-    for base in spos_baselines(cfg) + ([] if is_long(cfg) or "-warm" in cfg else ["rd-random"]) + VARIANT_OF.get(cfg, []):
+                comps.append((f"{cfg} + {teacher} weighted (w {w:.2f}) vs weighted free ensemble ({fe} + {teacher}, w {wf:.2f})",
+                              [(wensemble(prim_of(cfg, s), proxies[teacher], w), wensemble(prim_of(fe, s), proxies[teacher], wf)) for s in se]))
+    for base in spos_baselines(cfg) + (["rd-random"] if budget(cfg)[1] else []) + VARIANT_OF.get(cfg, []):
         sp = [s for s in seeds if s in runs.get(base, {})]
         if base != cfg and sp:
             comps.append((base, [(prim_of(cfg, s), prim_of(base, s)) for s in sp]))
