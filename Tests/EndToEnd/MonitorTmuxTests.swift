@@ -14,7 +14,26 @@ final class MonitorTmuxTests: XCTestCase {
     try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
   }
 
-  override func tearDown() { try? FileManager.default.removeItem(atPath: runs) }
+  /// A closed session sends its trainer SIGHUP and the trainer saves before it exits; removing the folder under
+  /// it would race with that save (and leave a half-written run folder behind), so wait for this test's trainers
+  /// to end first (killing any that outlive the wait).
+  override func tearDown() {
+    guard !runs.isEmpty else { return }
+    if !waitUntil(60, { trainers().isEmpty }) { trainers().forEach { kill($0, SIGKILL) } }
+    _ = waitUntil(10) { trainers().isEmpty }
+    try? FileManager.default.removeItem(atPath: runs)
+  }
+
+  /// Every `rdnas train` process writing into this test's runs folder (with `name`: that run's only).
+  func trainers(named name: String? = nil) -> [pid_t] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { p -> pid_t? in
+      guard let pid = pid_t(p), let raw = FileManager.default.contents(atPath: "/proc/\(p)/cmdline") else { return nil }
+      let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+      guard args.first.map({ $0.hasSuffix("/rdnas") }) == true, args.contains("train"), args.contains(runs) else { return nil }
+      guard let name else { return pid }
+      return args.firstIndex(of: "--name").map { $0 + 1 < args.count && args[$0 + 1] == name } == true ? pid : nil
+    }
+  }
 
   /// A small but long-running supernet job (so the UI can be exercised while it trains).
   /// A long tiny run. Unless `extra` sets a hang-up policy, closing its tmux session stops it (`--on-hangup
@@ -319,16 +338,7 @@ final class MonitorTmuxTests: XCTestCase {
   }
 
   /// The pid of the trainer writing `<runs>/<name>` (from /proc), nil when there is none.
-  func pidOfTrainer(_ name: String) -> pid_t? {
-    let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    for p in procs {
-      guard let pid = pid_t(p), let raw = FileManager.default.contents(atPath: "/proc/\(p)/cmdline") else { continue }
-      let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-      guard args.first.map({ $0.hasSuffix("/rdnas") }) == true, args.contains("train") else { continue }
-      if let i = args.firstIndex(of: "--name"), i + 1 < args.count, args[i + 1] == name, args.contains(runs) { return pid }
-    }
-    return nil
-  }
+  func pidOfTrainer(_ name: String) -> pid_t? { trainers(named: name).first }
 
   func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
     let end = Date().addingTimeInterval(timeout)
