@@ -144,8 +144,8 @@ VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4",
 # Round 9's wider gap also against the gap-0.3 recipe it extends.
 VARIANT_OF["rd-swapreg-p2-gap4"].append("rd-swapreg-p2-gap3")
 VARIANT_OF["rd-swapreg-warm-gap3"] = ["rd-swapreg-p2-gap3", "rd-swapreg-late"]
-# Round 10's warm starts (λ 20; a 15-epoch SPOS phase) against the warm start they vary.
-VARIANT_OF.update({v: ["rd-swapreg-warm-gap3"] for v in ["rd-swapreg-warm-l20", "rd-swapreg-warm15"]})
+# Round 10's warm starts (λ 20; a 15-epoch SPOS phase; a 6-epoch distillation phase) against the warm start they vary.
+VARIANT_OF.update({v: ["rd-swapreg-warm-gap3"] for v in ["rd-swapreg-warm-l20", "rd-swapreg-warm15", "rd-swapreg-warm10-d6"]})
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
