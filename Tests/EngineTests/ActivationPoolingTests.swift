@@ -81,6 +81,39 @@ final class ActivationPoolingTests: XCTestCase {
     try GradientCheck().run(inputs: [x], params: []) { t in t.globalAvgPool(x) }
   }
 
+  /// The separable avgPool3x3 against oneDNN's pooling (`pair`), forward and backward, with dx fresh and with a
+  /// gradient already there (the backward adds): odd sizes (one row, one column, channels off the SIMD width) and
+  /// an NB201-sized map on two threads (the team path, above BoxPool3x3.minParallelCount).
+  func testBoxPoolMatchesOneDNNPooling() throws {
+    let saved = DNNL.threads
+    defer { DNNL.setThreads(saved) }
+    for (shape, threads) in [(Shape(2, 3, 6, 6), 1), (Shape(3, 20, 1, 7), 1), (Shape(2, 5, 9, 1), 1), (Shape(1, 17, 1, 1), 1),
+                             (Shape(4, 16, 32, 32), 2), (Shape(3, 32, 16, 16), 2)] {
+      DNNL.setThreads(threads)
+      var rng = RandomSource(seed: UInt64(shape.count))
+      let dyValues = (0..<shape.count).map { _ in rng.nextGaussian() }
+      let prior = (0..<shape.count).map { _ in rng.nextGaussian() }
+      var results: [[[Float]]] = []
+      for oneDNN in [false, true] {
+        var outs: [[Float]] = []
+        for accumulate in [false, true] {
+          let x = randomTensor(shape, seed: 9, requiresGrad: true)
+          let t = Tape(training: true)
+          let y = oneDNN ? t.pair("avgPool3x3", x, .avgPool(kernel: 3, stride: 1, pad: 1, excludePadding: true)) : t.avgPool3x3(x)
+          if accumulate { x.accumulateGrad(prior) }
+          try t.backward(t.sum(t.multiplyConstant(y, Tensor(shape: shape, values: dyValues))))
+          outs += [y.values, try XCTUnwrap(x.grad.map { Array(UnsafeBufferPointer(start: $0, count: shape.count)) })]
+        }
+        results.append(outs)
+      }
+      for (k, what) in ["y", "dx", "y (accumulating)", "dx + prior"].enumerated() {
+        let worst = zip(results[0][k], results[1][k]).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThan(worst, 1e-5, "\(what) at \(shape), \(threads) thread(s)")
+      }
+      XCTAssertNotEqual(results[0][1], results[0][3], "the second backward adds to the gradient already there")
+    }
+  }
+
   func testAddReLUForwardGradientsAndFallback() throws {
     // 2·3·3·3 = 54 elements: three SIMD16 blocks and a scalar tail. a is ≥ 0.1 from zero, |b| ≤ 0.04.
     let a = awayFromZero(Shape(2, 3, 3, 3), seed: 31)

@@ -1,8 +1,19 @@
 extension Tape {
   /// 3×3 average pooling, stride 1, padding 1, padded cells not counted (count_include_pad=False, the
   /// NAS-Bench-201 `avg_pool_3x3`).  [n, c, h, w] → [n, c, h, w]
+  /// A separable box filter on the calling thread or oneDNN's team (BoxPool3x3: oneDNN's pooling was 2.5-3.5×
+  /// slower); `pair(.avgPool…)` computes the same through oneDNN and is what the tests hold it against.
   public func avgPool3x3(_ x: Tensor) -> Tensor {
-    pair("avgPool3x3", x, .avgPool(kernel: 3, stride: 1, pad: 1, excludePadding: true))
+    precondition(x.shape.rank == 4, "avgPool3x3 takes [n, c, h, w], got \(x.shape)")
+    let s = x.shape, threads = DNNL.threads
+    let y = Tensor(shape: s, requiresGrad: x.requiresGrad)
+    BoxPool3x3.forward(x.data, y.data, s, threads: threads)
+    record("avgPool3x3", y) {
+      guard let dy = y.grad, x.requiresGrad else { return }
+      let (dx, overwrite) = x.gradForWriting()
+      BoxPool3x3.backward(dy, dx, s, overwrite: overwrite, threads: threads)
+    }
+    return y
   }
 
   /// 2×2 average pooling, stride 2 (the NB201 reduction shortcut).  [n, c, h, w] → [n, c, h/2, w/2]
