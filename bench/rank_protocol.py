@@ -128,7 +128,8 @@ def prim_of(cfg, s): acc, loss = runs[cfg][s]; return score(acc, loss, PRIMARY)
 # 40 epochs (equal wall time). The random-prior control exists at the 3-epoch budget only.
 def is_long(cfg): return re.search(r"-(e13|late)$", cfg) is not None
 # Two rank pairs a step make five passes a step, so their equal-wall-time SPOS is 15 epochs (round 9).
-# The warm starts (9 or 15 SPOS epochs, then 3 of two pairs: 24 or 30 pass-epochs) lie between SPOS at 15 and at 40.
+# The warm starts (9, 15 or 20 SPOS epochs, then 3 of two pairs: 24, 30 or 35 pass-epochs; or 10 + 6 × 5 = 40)
+# lie between SPOS at 15 and at 40 epochs.
 def budget(cfg):
     """(SPOS baselines of cfg's budget, the one whose free ensemble also meets the weighted and teacher-alone rows,
     whether the random-prior control applies). The free-ensemble partner is listed last."""
@@ -145,7 +146,8 @@ VARIANT_OF.update({v: ["rd-swapreg", "rd-swapreg-p2"] for v in ["rd-swapreg-p4",
 VARIANT_OF["rd-swapreg-p2-gap4"].append("rd-swapreg-p2-gap3")
 VARIANT_OF["rd-swapreg-warm-gap3"] = ["rd-swapreg-p2-gap3", "rd-swapreg-late"]
 # Round 10's warm starts (λ 20; a 15-epoch SPOS phase; a 6-epoch distillation phase) against the warm start they vary.
-VARIANT_OF.update({v: ["rd-swapreg-warm-gap3"] for v in ["rd-swapreg-warm-l20", "rd-swapreg-warm15", "rd-swapreg-warm10-d6"]})
+VARIANT_OF.update({v: ["rd-swapreg-warm-gap3"] for v in ["rd-swapreg-warm-l20", "rd-swapreg-warm15", "rd-swapreg-warm10-d6", "rd-swapreg-warm20"]})
+VARIANT_OF["rd-swapreg-warm20"].append("rd-swapreg-warm15")
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]

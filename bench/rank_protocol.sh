@@ -45,6 +45,7 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # more of the teacher, or more of the task, move it towards its ensemble with the teacher (0.752)?
 # And a longer distillation phase at equal wall time with spos-e40: SPOS alone for 10 epochs, then 6 epochs of two
 # confident pairs a step (10 + 6 × 5 = 40 pass-epochs).
+# Round 10, after the 15-epoch SPOS phase beat the 9-epoch one: a 20-epoch SPOS phase (20 + 3 × 5 = 35 pass-epochs).
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -70,6 +71,7 @@ spos-e15|--strategy spos --paths 1 --epochs 15 --eval-every 5
 rd-swapreg-warm-gap3|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-warm-l20|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 20 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-warm15|--strategy spos --paths 1 --epochs 18 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 15 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-warm20|--strategy spos --paths 1 --epochs 23 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 20 --min-prior-gap 0.3 --eval-every 5 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-warm10-d6|--strategy spos --paths 1 --epochs 16 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 10 --min-prior-gap 0.3 --eval-every 4 --proxy file:$R/teacher-swapreg.csv
 "
 teacher() {
