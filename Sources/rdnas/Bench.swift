@@ -103,7 +103,7 @@ struct Bench: ParsableCommand {
       t.weightCache = weights
       return t
     }
-    let (mn, md) = try timed(reps, warmed: { if profile { prof = OpProfile(); costs = CostCounter() } }) {
+    let (mn, md, mean) = try timedSteps(reps, warmed: { if profile { prof = OpProfile(); costs = CostCounter() } }) {
       weights = paths + pairs > 1 ? WeightLayoutCache() : nil
       if nb201 {
         let t = newTape()
@@ -126,9 +126,13 @@ struct Bench: ParsableCommand {
       }
       if let prof { prof.time("sgd step") { opt.step(lr: 0.025) } } else { opt.step(lr: 0.025) }
     }
+    // img/s from the mean step, as the peer counts it (steps × images over the total time): an NB201 step's cost
+    // depends on the path drawn (min and median far apart), so a median against the peer's mean would not compare
+    // like with like.
     let images = Double(batch * paths)
-    print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f img/s=%.1f", nb201 ? "nb201_spos" : "resnet_sandwich",
-                 DNNL.threads, precisionLabel(precision), batch, pairs, mn, md, images / md * 1000))
+    print(String(format: "%@ threads=%d precision=%@ batch=%d pairs=%d min_ms=%.1f median_ms=%.1f mean_ms=%.1f img/s=%.1f",
+                 nb201 ? "nb201_spos" : "resnet_sandwich", DNNL.threads, precisionLabel(precision), batch, pairs, mn, md, mean,
+                 images / mean * 1000))
     if let prof, let costs {
       print(prof.table(steps: reps))
       print(try convLimit(prof, costs: costs, batch: batch, stepMinMs: mn, precision: precision))
@@ -215,6 +219,13 @@ struct Bench: ParsableCommand {
   }
 
   func timed(_ reps: Int, warmed: () -> Void = {}, _ body: () throws -> Void) rethrows -> (Double, Double) {
+    let t = try timedSteps(reps, warmed: warmed, body)
+    return (t.min, t.median)
+  }
+
+  /// Step times in ms after 3 warm-up runs: minimum, median and mean.
+  func timedSteps(_ reps: Int, warmed: () -> Void = {}, _ body: () throws -> Void) rethrows
+    -> (min: Double, median: Double, mean: Double) {
     for _ in 0..<3 { try body() }
     warmed()
     var ts: [Double] = []
@@ -224,6 +235,6 @@ struct Bench: ParsableCommand {
       ts.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
     }
     ts.sort()
-    return (ts[0], ts[ts.count / 2])
+    return (ts[0], ts[ts.count / 2], ts.reduce(0, +) / Double(ts.count))
   }
 }
