@@ -45,7 +45,8 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # more of the teacher, or more of the task, move it towards its ensemble with the teacher (0.752)?
 # And a longer distillation phase at equal wall time with spos-e40: SPOS alone for 10 epochs, then 6 epochs of two
 # confident pairs a step (10 + 6 × 5 = 40 pass-epochs).
-# Round 10, after the 15-epoch SPOS phase beat the 9-epoch one: a 20-epoch SPOS phase (20 + 3 × 5 = 35 pass-epochs).
+# Round 10, after the 15-epoch SPOS phase beat the 9-epoch one: a 20-epoch SPOS phase (20 + 3 × 5 = 35 pass-epochs),
+# and SPOS at 35 epochs, its equal wall time (spos-e35).
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -68,6 +69,7 @@ rd-swapreg-p2-gap|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.2 --proxy file:$R/
 rd-swapreg-p2-gap3|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-p2-gap4|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.4 --proxy file:$R/teacher-swapreg.csv
 spos-e15|--strategy spos --paths 1 --epochs 15 --eval-every 5
+spos-e35|--strategy spos --paths 1 --epochs 35 --eval-every 5
 rd-swapreg-warm-gap3|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-warm-l20|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 20 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
 rd-swapreg-warm15|--strategy spos --paths 1 --epochs 18 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 15 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
