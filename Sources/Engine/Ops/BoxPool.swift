@@ -14,35 +14,33 @@ enum BoxPool3x3 {
 
   /// y = avgPool3x3(x); x and y are [n, h, w, c] (nhwc).
   static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ s: Shape, threads: Int) {
-    let row = s.w * s.c, image = s.h * row
-    split(s, threads: threads) { images in
-      let t = Buffer.allocate(row)
-      defer { Buffer.free(t) }
-      for b in images {
-        let xb = x + b * image, yb = y + b * image
-        for h in 0..<s.h {
-          let lo = max(h - 1, 0), hi = min(h + 1, s.h - 1)
-          weightedRows(xb + lo * row, hi - lo + 1, row, weights: (1, 1, 1), into: t)
-          neighbours(t, into: yb + h * row, s, rowScale: 1 / Float(hi - lo + 1), scaleBefore: false, overwrite: true)
-        }
-      }
-    }
+    sweep(x, y, s, adjoint: false, overwrite: true, threads: threads)
   }
 
   /// dx (+)= the adjoint of `forward` applied to dy; `overwrite` when dx holds no gradient yet.
   static func backward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ s: Shape, overwrite: Bool,
                        threads: Int) {
+    sweep(dy, dx, s, adjoint: true, overwrite: overwrite, threads: threads)
+  }
+
+  /// One pass of the filter, row by row. Forward: the rows summed, the horizontal sum scaled by the output pixel's
+  /// 1/count. Adjoint: each input row weighted by its own 1/rows before the sum, each pixel by its 1/cols before the
+  /// horizontal sum.
+  private static func sweep(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ s: Shape, adjoint: Bool,
+                            overwrite: Bool, threads: Int) {
     let row = s.w * s.c, image = s.h * row
-    let rows = { (h: Int) -> Float in 1 / Float(min(h + 1, s.h - 1) - max(h - 1, 0) + 1) }
+    let rows = { (h: Int) -> Float in Float(min(h + 1, s.h - 1) - max(h - 1, 0) + 1) }
     split(s, threads: threads) { images in
       let t = Buffer.allocate(row)
       defer { Buffer.free(t) }
       for b in images {
-        let dyb = dy + b * image, dxb = dx + b * image
+        let from = src + b * image, to = dst + b * image
         for h in 0..<s.h {
-          let lo = max(h - 1, 0), hi = min(h + 1, s.h - 1)
-          weightedRows(dyb + lo * row, hi - lo + 1, row, weights: (rows(lo), rows(lo + 1), rows(lo + 2)), into: t)
-          neighbours(t, into: dxb + h * row, s, rowScale: 1, scaleBefore: true, overwrite: overwrite)
+          let lo = max(h - 1, 0), count = min(h + 1, s.h - 1) - lo + 1
+          let weights: (Float, Float, Float) = adjoint ? (1 / rows(lo), 1 / rows(lo + 1), 1 / rows(lo + 2)) : (1, 1, 1)
+          weightedRows(from + lo * row, count, row, weights: weights, into: t)
+          neighbours(t, into: to + h * row, s, rowScale: adjoint ? 1 : 1 / Float(count), scaleBefore: adjoint,
+                     overwrite: overwrite)
         }
       }
     }
@@ -82,9 +80,9 @@ enum BoxPool3x3 {
       return
     }
     if scaleBefore {  // the edge pixels are in two windows, counted 2 wide; the inner ones 3 wide
-      scale(t, 0..<c, 1 / 2)
-      scale(t, c..<(row - c), 1 / 3)
-      scale(t, (row - c)..<row, 1 / 2)
+      Vec.scale(t, by: 1 / 2, into: t, c)
+      Vec.scale(t + c, by: 1 / 3, into: t + c, row - 2 * c)
+      Vec.scale(t + row - c, by: 1 / 2, into: t + row - c, c)
     }
     let edge = scaleBefore ? rowScale : rowScale / 2, inner = scaleBefore ? rowScale : rowScale / 3
     emit(t, nil, t + c, edge, out, 0..<c, overwrite)
@@ -101,7 +99,7 @@ enum BoxPool3x3 {
     var i = range.lowerBound
     while i + 16 <= range.upperBound {
       let v = (load(t + i) + load(l + i) * wl + load(r + i) * wr) * k
-      store(overwrite ? v : load(out + i) + v, out + i)
+      store(overwrite ? v : load(UnsafePointer(out + i)) + v, out + i)
       i += 16
     }
     while i < range.upperBound {
@@ -111,15 +109,7 @@ enum BoxPool3x3 {
     }
   }
 
-  @inline(__always)
-  private static func scale(_ t: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ k: Float) {
-    for i in range { t[i] *= k }
-  }
-
   @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-  }
-  @inline(__always) private static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
   }
   @inline(__always) private static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
