@@ -47,6 +47,8 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # confident pairs a step (10 + 6 × 5 = 40 pass-epochs).
 # Round 10, after the 15-epoch SPOS phase beat the 9-epoch one: a 20-epoch SPOS phase (20 + 3 × 5 = 35 pass-epochs),
 # and SPOS at 35 epochs, its equal wall time (spos-e35).
+# What every warm start shares; each line below adds its epochs, SPOS phase (--rank-from), λ and landmark cadence.
+WARM="--strategy spos --paths 1 --pairs 2 --min-distance 4 --lambda-schedule constant --symmetric --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -70,11 +72,11 @@ rd-swapreg-p2-gap3|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.3 --proxy file:$R
 rd-swapreg-p2-gap4|${RD/--pairs 1/--pairs 2} --min-prior-gap 0.4 --proxy file:$R/teacher-swapreg.csv
 spos-e15|--strategy spos --paths 1 --epochs 15 --eval-every 5
 spos-e35|--strategy spos --paths 1 --epochs 35 --eval-every 5
-rd-swapreg-warm-gap3|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
-rd-swapreg-warm-l20|--strategy spos --paths 1 --epochs 12 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 20 --symmetric --rank-from 9 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
-rd-swapreg-warm15|--strategy spos --paths 1 --epochs 18 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 15 --min-prior-gap 0.3 --eval-every 3 --proxy file:$R/teacher-swapreg.csv
-rd-swapreg-warm20|--strategy spos --paths 1 --epochs 23 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 20 --min-prior-gap 0.3 --eval-every 5 --proxy file:$R/teacher-swapreg.csv
-rd-swapreg-warm10-d6|--strategy spos --paths 1 --epochs 16 --pairs 2 --min-distance 4 --lambda-schedule constant --lambda-max 10 --symmetric --rank-from 10 --min-prior-gap 0.3 --eval-every 4 --proxy file:$R/teacher-swapreg.csv
+rd-swapreg-warm-gap3|$WARM --epochs 12 --lambda-max 10 --rank-from 9 --eval-every 3
+rd-swapreg-warm-l20|$WARM --epochs 12 --lambda-max 20 --rank-from 9 --eval-every 3
+rd-swapreg-warm15|$WARM --epochs 18 --lambda-max 10 --rank-from 15 --eval-every 3
+rd-swapreg-warm20|$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5
+rd-swapreg-warm10-d6|$WARM --epochs 16 --lambda-max 10 --rank-from 10 --eval-every 4
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
