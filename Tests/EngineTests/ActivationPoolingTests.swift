@@ -1,5 +1,6 @@
 import XCTest
 import Common
+import CDNNL
 @testable import Engine
 
 final class ActivationPoolingTests: XCTestCase {
@@ -112,6 +113,61 @@ final class ActivationPoolingTests: XCTestCase {
       }
       XCTAssertNotEqual(results[0][1], results[0][3], "the second backward adds to the gradient already there")
     }
+  }
+
+  /// The Swift ReLU against oneDNN's eltwise ReLU (`pair`), forward and backward, the backward with a fresh
+  /// gradient and adding to one already there; sizes off the SIMD width and, on two threads, above
+  /// ReLUKernels.minParallelCount (the team path). And sumAndReLU against sum, then relu.
+  func testReLUMatchesOneDNNEltwiseAndSumAndReLUMatchesTheTwoOps() throws {
+    let saved = DNNL.threads
+    defer { DNNL.setThreads(saved) }
+    for (shape, threads) in [(Shape(2, 3, 3, 3), 1), (Shape(1, 7), 1), (Shape(4, 16, 32, 32), 2), (Shape(3, 5, 33, 37), 2)] {
+      DNNL.setThreads(threads)
+      var rng = RandomSource(seed: UInt64(shape.count))
+      let dyValues = (0..<shape.count).map { _ in rng.nextGaussian() }
+      let prior = (0..<shape.count).map { _ in rng.nextGaussian() }
+      var results: [[[Float]]] = []
+      for oneDNN in [false, true] {
+        var outs: [[Float]] = []
+        for accumulate in [false, true] {
+          let x = randomTensor(shape, seed: 9, requiresGrad: true)
+          let t = Tape(training: true)
+          let y = oneDNN ? t.pair("relu", x, .eltwise(alg: dnnl_eltwise_relu.rawValue, alpha: 0)) : t.relu(x)
+          if accumulate { x.accumulateGrad(prior) }
+          try t.backward(t.sum(t.multiplyConstant(y, Tensor(shape: shape, values: dyValues))))
+          outs += [y.values, try XCTUnwrap(x.grad.map { Array(UnsafeBufferPointer(start: $0, count: shape.count)) })]
+        }
+        results.append(outs)
+      }
+      for (k, what) in ["y", "dx", "y (accumulating)", "dx + prior"].enumerated() {
+        XCTAssertEqual(results[0][k], results[1][k], "\(what) at \(shape), \(threads) thread(s)")
+      }
+      XCTAssertNotEqual(results[0][1], results[0][3], "the second backward adds to the gradient already there")
+
+      // sumAndReLU of three terms: the same values and input gradients as the sum and the ReLU taken apart
+      // (which is also what it falls back to under a ReLU observer).
+      var pair: [[Float]] = []
+      for fused in [true, false] {
+        let terms = (0..<3).map { randomTensor(shape, seed: UInt64(20 + $0), requiresGrad: true) }
+        let t = Tape(training: true)
+        var observed = 0
+        if !fused { t.reluObserver = { _ in observed += 1 } }
+        let (s, r) = t.sumAndReLU(terms)
+        // Both outputs carry gradient: the ReLU's (as a conv edge would) and the sum's own (as a skip edge would).
+        let w = Tensor(shape: shape, values: dyValues)
+        try t.backward(t.add(t.sum(t.multiplyConstant(r, w)), t.sum(t.multiplyConstant(s, w))))
+        if !fused { XCTAssertEqual(observed, 1) }
+        pair.append(s.values + r.values + terms.flatMap { $0.gradValues ?? [] })
+      }
+      XCTAssertEqual(pair[0], pair[1], "sumAndReLU at \(shape), \(threads) thread(s)")
+    }
+    // Finite differences away from the kink: a ≥ 0.1 from zero, |b| ≤ 0.04.
+    let a = awayFromZero(Shape(2, 3, 3, 3), seed: 33)
+    var rng = RandomSource(seed: 34)
+    let b = Tensor(shape: a.shape, values: (0..<a.count).map { _ in (rng.nextGaussian() * 0.02).clamped(-0.04, 0.04) },
+                   requiresGrad: true)
+    try GradientCheck().run(inputs: [a, b], params: []) { t in t.sumAndReLU([a, b]).relu }
+    try GradientCheck().run(inputs: [a, b], params: []) { t in t.sumAndReLU([a, b]).sum }
   }
 
   func testAddReLUForwardGradientsAndFallback() throws {

@@ -1,11 +1,6 @@
 import CDNNL
 
 extension Tape {
-  /// max(x, 0), any shape.
-  public func relu(_ x: Tensor) -> Tensor {
-    reluObserver?(x)
-    return pair("relu", x, .eltwise(alg: dnnl_eltwise_relu.rawValue, alpha: 0))
-  }
   /// x·σ(x), any shape.
   public func swish(_ x: Tensor) -> Tensor { pair("swish", x, .eltwise(alg: dnnl_eltwise_swish.rawValue, alpha: 1)) }
   /// x·tanh(softplus(x)), any shape.

@@ -48,6 +48,12 @@ extension Tape {
     for x in xs { precondition(x.shape == first.shape, "sum: \(x.shape) vs \(first.shape)") }
     let y = Tensor(shape: first.shape, requiresGrad: xs.contains { $0.requiresGrad })
     SumPrimitives.sum(xs.map { UnsafePointer($0.data) }, into: y.data, first.count)
+    recordSumBackward(xs, output: y)
+    return y
+  }
+
+  /// The backward of y = Σ xs: y's gradient added into each input's.
+  func recordSumBackward(_ xs: [Tensor], output y: Tensor) {
     record("add", y) {
       guard let dy = y.grad else { return }
       // Every input but the last reads dy; the last takes the buffer over (no copy), since nothing reads it after.
@@ -55,7 +61,6 @@ extension Tape {
       for x in takers.dropLast() { x.accumulateGrad(dy) }
       takers.last?.accumulateGrad(takingFrom: y)
     }
-    return y
   }
 
   /// a − b (same shape).

@@ -91,7 +91,47 @@ enum Vec {
     while i < n { dst[i] = max(a[i] + b[i], 0); i += 1 }
   }
 
-  /// dst = src where y > 0, else 0 (ReLU backward from its output).
+  /// relu = max(Σ srcs, 0) and, when `sum` is given, sum = Σ srcs, in one pass (one source: a plain ReLU).
+  static func sumReLU(_ srcs: [UnsafePointer<Float>], sum: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>,
+                      _ n: Int) {
+    let k = srcs.count
+    let zero = SIMD16<Float>(repeating: 0)
+    srcs.withUnsafeBufferPointer { p in
+      var i = 0
+      while i + 16 <= n {
+        var acc = UnsafeRawPointer(p[0] + i).loadUnaligned(as: SIMD16<Float>.self)
+        for j in 1..<k { acc += UnsafeRawPointer(p[j] + i).loadUnaligned(as: SIMD16<Float>.self) }
+        if let sum { UnsafeMutableRawPointer(sum + i).storeBytes(of: acc, as: SIMD16<Float>.self) }
+        UnsafeMutableRawPointer(relu + i).storeBytes(of: acc.replacing(with: zero, where: acc .< zero),
+                                                     as: SIMD16<Float>.self)
+        i += 16
+      }
+      while i < n {
+        var acc = p[0][i]
+        for j in 1..<k { acc += p[j][i] }
+        sum?[i] = acc
+        relu[i] = max(acc, 0); i += 1
+      }
+    }
+  }
+
+  /// dst += src where y > 0 (ReLU backward adding into an existing gradient; y its input or output).
+  static func addMaskPositive(_ src: UnsafePointer<Float>, where y: UnsafePointer<Float>,
+                              into dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    let zero = SIMD16<Float>(repeating: 0)
+    while i + 16 <= n {
+      let g = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self)
+      let v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+      let d = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(dst + i).storeBytes(of: d + g.replacing(with: zero, where: v .<= zero),
+                                                  as: SIMD16<Float>.self)
+      i += 16
+    }
+    while i < n { if y[i] > 0 { dst[i] += src[i] }; i += 1 }
+  }
+
+  /// dst = src where y > 0, else 0 (ReLU backward from its input or output).
   static func maskPositive(_ src: UnsafePointer<Float>, where y: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
                            _ n: Int) {
     var i = 0

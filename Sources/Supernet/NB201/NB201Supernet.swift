@@ -123,7 +123,18 @@ public final class NB201Supernet: Supernet {
         default: break  // none: contributes zeros, so it is simply left out of the sum
         }
       }
-      nodes.append(t.sum(terms) ?? t.zerosLike(input))
+      // A node that feeds a conv edge gets its ReLU out of the same pass as its sum.
+      let feedsConv = NB201Space.edges.indices.contains { e in
+        NB201Space.edges[e].from == to
+          && (arch.digits[e] == NB201Space.opConv1x1 || arch.digits[e] == NB201Space.opConv3x3)
+      }
+      if feedsConv && terms.count >= 2 {
+        let (node, r) = t.sumAndReLU(terms)
+        nodes.append(node)
+        relued[to] = r
+      } else {
+        nodes.append(t.sum(terms) ?? t.zerosLike(input))
+      }
     }
     return nodes[3]
   }
