@@ -83,4 +83,37 @@ final class NB201GradientTests: XCTestCase {
     let directional = (shifted(eps) - shifted(-eps)) / (2 * eps)
     XCTAssertEqual(directional, norm, accuracy: 0.015 * norm)
   }
+
+  /// A node's ReLU comes out of its sum's pass (`Tape.sumAndReLU`), also across layers: a cell's output ReLU
+  /// serves the next cell's node 0 or the reduction block's input. The same network with that fusion off must
+  /// agree exactly: loss and every parameter gradient, at N = 2 (cell to cell and cell to reduction) on codes
+  /// where node 0, node 3, both or neither feed a conv edge; and with the same ReLU count on the tape.
+  func testFusedNodeReLUsMatchTheUnfusedNetwork() throws {
+    var c = NB201Space.Config()
+    c.C = 4; c.N = 2; c.inputSize = 8; c.classes = 3
+    let space = try NB201Space(config: c)
+    let net = NB201Supernet(space: space, seed: 5)
+    defer { net.fusesNodeReLUs = true }
+    var rng = RandomSource(seed: 3)
+    let x = Tensor(shape: Shape(4, 3, 8, 8), values: (0..<(4 * 3 * 8 * 8)).map { _ in rng.nextGaussian() })
+    let y: [Int32] = [0, 1, 2, 1]
+    for digits in [[3, 2, 1, 3, 4, 2], [1, 3, 2, 4, 3, 3], [4, 1, 1, 1, 4, 1], [2, 2, 0, 2, 3, 0], [1, 4, 3, 0, 2, 4]] {
+      let arch = Encoding(digits: digits.map(UInt8.init))
+      var runs: [[Float]] = []
+      var relus: [Int] = []
+      for fused in [true, false] {
+        net.fusesNodeReLUs = fused
+        let t = Tape(training: true)
+        t.precision = .fp32
+        t.profile = OpProfile()
+        let loss = t.crossEntropy(net.logits(t, x, arch: arch), labels: y)
+        for p in net.store.all { p.zeroGrad() }
+        try t.backward(loss)
+        runs.append(loss.values + net.store.all.flatMap(\.gradValues))
+        relus.append(t.profile?.forward["relu"]?.calls ?? 0)
+      }
+      XCTAssertEqual(runs[0], runs[1], "\(digits)")
+      XCTAssertEqual(relus[0], relus[1], "\(digits): as many ReLUs on the tape, fused or not")
+    }
+  }
 }

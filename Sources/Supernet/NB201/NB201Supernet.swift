@@ -25,6 +25,9 @@ public final class NB201Supernet: Supernet {
   public let store = ParameterStore()
   let stem: ConvLayer, stemBN: BatchNormParams
   let layers: [Layer]
+  /// Node ReLUs taken in their sums' pass (`Tape.sumAndReLU`); off only to test the fused wiring against the
+  /// plain one.
+  var fusesNodeReLUs = true
   let lastBN: BatchNormParams
   let fc: LinearLayer
 
@@ -74,28 +77,56 @@ public final class NB201Supernet: Supernet {
 
   public func features(_ t: Tape, _ x: Tensor, arch: Encoding) -> Tensor {
     var h = stemBN(t, stem(t, x))
-    for layer in layers {
+    // relu(h) when the layer that made h took it in the same pass as its last node's sum (nil otherwise): the
+    // next layer's ReLU of its input, taken once.
+    var hReLU: Tensor?
+    for (i, layer) in layers.enumerated() {
       switch layer {
-      case .cell(let edges): h = cell(t, h, edges, arch)
+      case .cell(let edges):
+        let next = i + 1 < layers.count ? layers[i + 1] : nil
+        let wantReLU: Bool
+        switch next {
+        case .reduction: wantReLU = fusesNodeReLUs
+        case .cell: wantReLU = fusesNodeReLUs && Self.feedsConv(0, arch)
+        case nil: wantReLU = false
+        }
+        (h, hReLU) = cell(t, h, edges, arch, inputReLU: hReLU, wantOutputReLU: wantReLU)
       case .reduction(let r):
-        let y = r.bnB(t, r.convB(t, r.bnA.relu(t, r.convA(t, t.relu(h)))))
+        let y = r.bnB(t, r.convB(t, r.bnA.relu(t, r.convA(t, hReLU ?? t.relu(h)))))
         h = t.dropResiduals ? y : t.add(y, r.shortcut(t, t.avgPool2x2(h)))
+        hReLU = nil
       }
-      if let hook = t.blockOutputHook { h = hook(t, h) }
+      if let hook = t.blockOutputHook {
+        let hooked = hook(t, h)
+        if hooked !== h { hReLU = nil }
+        h = hooked
+      }
     }
     return lastBN.relu(t, h)
+  }
+
+  /// Whether a conv edge (ReLU → conv → BN) leaves `node` of the cell under `arch`.
+  static func feedsConv(_ node: Int, _ arch: Encoding) -> Bool {
+    NB201Space.edges.indices.contains { e in
+      NB201Space.edges[e].from == node
+        && (arch.digits[e] == NB201Space.opConv1x1 || arch.digits[e] == NB201Space.opConv3x3)
+    }
   }
 
   public func head(_ t: Tape, _ features: Tensor) -> Tensor {
     fc(t, t.globalAvgPool(features))
   }
 
-  func cell(_ t: Tape, _ input: Tensor, _ edges: [Edge], _ arch: Encoding) -> Tensor {
+  /// The cell's output node and, when `wantOutputReLU` and the node is a sum of two or more terms, its ReLU
+  /// from the same pass (for the next layer). `inputReLU`: the input's ReLU if the previous layer made it.
+  func cell(_ t: Tape, _ input: Tensor, _ edges: [Edge], _ arch: Encoding, inputReLU: Tensor? = nil,
+            wantOutputReLU: Bool = false) -> (Tensor, Tensor?) {
     var nodes = [input]
     // Every conv edge is ReLU → conv → BN, and up to three conv edges leave one node: the ReLU of a node is
     // taken once and shared (the same values; its backward runs once on the summed gradient) instead of once
     // per edge, which the profile showed as a large share of an element-wise-bound step.
     var relued: [Int: Tensor] = [:]
+    if let inputReLU { relued[0] = inputReLU }
     func reluOf(_ node: Int) -> Tensor {
       if let r = relued[node] { return r }
       let r = t.relu(nodes[node])
@@ -123,12 +154,9 @@ public final class NB201Supernet: Supernet {
         default: break  // none: contributes zeros, so it is simply left out of the sum
         }
       }
-      // A node that feeds a conv edge gets its ReLU out of the same pass as its sum.
-      let feedsConv = NB201Space.edges.indices.contains { e in
-        NB201Space.edges[e].from == to
-          && (arch.digits[e] == NB201Space.opConv1x1 || arch.digits[e] == NB201Space.opConv3x3)
-      }
-      if feedsConv && terms.count >= 2 {
+      // A node whose ReLU is wanted (a conv edge leaves it, or the next layer's input ReLU) gets it out of the
+      // same pass as its sum.
+      if (to == 3 ? wantOutputReLU : fusesNodeReLUs && Self.feedsConv(to, arch)) && terms.count >= 2 {
         let (node, r) = t.sumAndReLU(terms)
         nodes.append(node)
         relued[to] = r
@@ -136,7 +164,7 @@ public final class NB201Supernet: Supernet {
         nodes.append(t.sum(terms) ?? t.zerosLike(input))
       }
     }
-    return nodes[3]
+    return (nodes[3], relued[3])
   }
 
   /// conv → BN of an edge, on its source node's ReLU (taken once per node by `cell`).
