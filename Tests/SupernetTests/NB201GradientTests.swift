@@ -84,16 +84,16 @@ final class NB201GradientTests: XCTestCase {
     XCTAssertEqual(directional, norm, accuracy: 0.015 * norm)
   }
 
-  /// A node's ReLU comes out of its sum's pass (`Tape.sumAndReLU`), also across layers: a cell's output ReLU
-  /// serves the next cell's node 0 or the reduction block's input. The same network with that fusion off must
-  /// agree exactly: loss and every parameter gradient, at N = 2 (cell to cell and cell to reduction) on codes
-  /// where node 0, node 3, both or neither feed a conv edge; and with the same ReLU count on the tape.
+  /// A node's edge BNs, sum and ReLU are one op each way (`Tape.nodeSum`), and a cell's output ReLU serves the
+  /// next cell's node 0 or the reduction block's input. The same network with that fusion off (oneDNN's BN per
+  /// edge, then the sum, then the ReLU) must agree to rounding: loss and every parameter gradient, at N = 2 (cell
+  /// to cell and cell to reduction) on codes where node 0, node 3, both or neither feed a conv edge.
   func testFusedNodeReLUsMatchTheUnfusedNetwork() throws {
     var c = NB201Space.Config()
     c.C = 4; c.N = 2; c.inputSize = 8; c.classes = 3
     let space = try NB201Space(config: c)
     let net = NB201Supernet(space: space, seed: 5)
-    defer { net.fusesNodeReLUs = true }
+    defer { net.fusesNodes = true }
     var rng = RandomSource(seed: 3)
     let x = Tensor(shape: Shape(4, 3, 8, 8), values: (0..<(4 * 3 * 8 * 8)).map { _ in rng.nextGaussian() })
     let y: [Int32] = [0, 1, 2, 1]
@@ -102,7 +102,7 @@ final class NB201GradientTests: XCTestCase {
       var runs: [[Float]] = []
       var relus: [Int] = []
       for fused in [true, false] {
-        net.fusesNodeReLUs = fused
+        net.fusesNodes = fused
         let t = Tape(training: true)
         t.precision = .fp32
         t.profile = OpProfile()
@@ -112,7 +112,10 @@ final class NB201GradientTests: XCTestCase {
         runs.append(loss.values + net.store.all.flatMap(\.gradValues))
         relus.append(t.profile?.forward["relu"]?.calls ?? 0)
       }
-      XCTAssertEqual(runs[0], runs[1], "\(digits)")
+      XCTAssertEqual(runs[0].count, runs[1].count)
+      let scale = runs[1].map(abs).max() ?? 1
+      let worst = zip(runs[0], runs[1]).map { abs($0 - $1) }.max() ?? 0
+      XCTAssertLessThan(worst, 1e-4 * scale, "\(digits)")
       XCTAssertEqual(relus[0], relus[1], "\(digits): as many ReLUs on the tape, fused or not")
     }
   }

@@ -76,7 +76,7 @@ extension Tape {
     return (s, r)
   }
 
-  private func recordReLUBackward(input x: Tensor, output y: Tensor, threads: Int) {
+  func recordReLUBackward(input x: Tensor, output y: Tensor, threads: Int) {
     record("relu", y) {
       guard let dy = y.grad, x.requiresGrad else { return }
       let (dx, overwrite) = x.gradForWriting()

@@ -25,9 +25,9 @@ public final class NB201Supernet: Supernet {
   public let store = ParameterStore()
   let stem: ConvLayer, stemBN: BatchNormParams
   let layers: [Layer]
-  /// Node ReLUs taken in their sums' pass (`Tape.sumAndReLU`); off only to test the fused wiring against the
-  /// plain one.
-  var fusesNodeReLUs = true
+  /// Each node's edge BNs, sum and ReLU in one pass each way (`Tape.nodeSum`), the cell's output ReLU handed
+  /// to the next layer; off only to test that wiring against the plain ops.
+  var fusesNodes = true
   let lastBN: BatchNormParams
   let fc: LinearLayer
 
@@ -86,8 +86,8 @@ public final class NB201Supernet: Supernet {
         let next = i + 1 < layers.count ? layers[i + 1] : nil
         let wantReLU: Bool
         switch next {
-        case .reduction: wantReLU = fusesNodeReLUs
-        case .cell: wantReLU = fusesNodeReLUs && Self.feedsConv(0, arch)
+        case .reduction: wantReLU = fusesNodes
+        case .cell: wantReLU = fusesNodes && Self.feedsConv(0, arch)
         case nil: wantReLU = false
         }
         (h, hReLU) = cell(t, h, edges, arch, inputReLU: hReLU, wantOutputReLU: wantReLU)
@@ -143,32 +143,35 @@ public final class NB201Supernet: Supernet {
       return p
     }
     for to in 1...3 {
-      var terms: [Tensor] = []
+      // A node sums its skip and pool edges as they are and its conv edges' outputs through their BN.
+      var plain: [Tensor] = [], normalized: [(Tensor, BatchNormParams)] = []
       for (e, edge) in NB201Space.edges.enumerated() where edge.to == to {
-        let src = nodes[edge.from]
         switch arch.digits[e] {
-        case NB201Space.opSkip: terms.append(src)
-        case NB201Space.opConv1x1: terms.append(convOp(t, reluOf(edge.from), edges[e].conv1!))
-        case NB201Space.opConv3x3: terms.append(convOp(t, reluOf(edge.from), edges[e].conv3!))
-        case NB201Space.opAvgPool3x3: terms.append(poolOf(edge.from))
+        case NB201Space.opSkip: plain.append(nodes[edge.from])
+        case NB201Space.opConv1x1: normalized.append(conv(t, reluOf(edge.from), edges[e].conv1!))
+        case NB201Space.opConv3x3: normalized.append(conv(t, reluOf(edge.from), edges[e].conv3!))
+        case NB201Space.opAvgPool3x3: plain.append(poolOf(edge.from))
         default: break  // none: contributes zeros, so it is simply left out of the sum
         }
       }
-      // A node whose ReLU is wanted (a conv edge leaves it, or the next layer's input ReLU) gets it out of the
-      // same pass as its sum.
-      if (to == 3 ? wantOutputReLU : fusesNodeReLUs && Self.feedsConv(to, arch)) && terms.count >= 2 {
-        let (node, r) = t.sumAndReLU(terms)
-        nodes.append(node)
-        relued[to] = r
+      // The ReLU of a node is wanted when a conv edge leaves it (node 3: when the next layer takes its input's).
+      let wantReLU = to == 3 ? wantOutputReLU : fusesNodes && Self.feedsConv(to, arch)
+      if fusesNodes {
+        // The edges' BN, the sum and the ReLU in one pass each way (`Tape.nodeSum`).
+        let node = t.nodeSum(plain: plain, normalized: normalized, relu: wantReLU)
+        nodes.append(node?.sum ?? t.zerosLike(input))
+        if let r = node?.relu { relued[to] = r }
       } else {
+        let terms = plain + normalized.map { $0.1(t, $0.0) }
         nodes.append(t.sum(terms) ?? t.zerosLike(input))
       }
     }
     return (nodes[3], relued[3])
   }
 
-  /// conv → BN of an edge, on its source node's ReLU (taken once per node by `cell`).
-  func convOp(_ t: Tape, _ relued: Tensor, _ op: (ConvLayer, BatchNormParams)) -> Tensor {
-    op.1(t, op.0(t, relued))
+  /// The conv of an edge, on its source node's ReLU (taken once per node by `cell`), with the BN that follows it
+  /// (applied by the node's sum).
+  func conv(_ t: Tape, _ relued: Tensor, _ op: (ConvLayer, BatchNormParams)) -> (Tensor, BatchNormParams) {
+    (op.0(t, relued), op.1)
   }
 }

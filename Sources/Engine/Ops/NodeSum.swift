@@ -1,0 +1,278 @@
+/// A NAS-Bench-201 node: Σ plain terms + Σ BN(x_i) over the conv edges' outputs (non-affine training BN), and
+/// the node's ReLU when a conv edge leaves it, in one pass over memory each way instead of a BN per edge, a sum
+/// and a ReLU. The edges' BN outputs are never written: the normalisation happens while the node is summed.
+/// Every one of these ops is memory-bound (a few operations per element on 1-4 MB tensors), so the passes saved
+/// are the time saved: forward, a statistics pass per BN term and one pass writing the node (and its ReLU); backward,
+/// one pass reading the node's gradient for every BN term's two channel sums and one pass writing every term's
+/// gradient.
+///
+/// BN here is the batch's biased variance, eps 1e-5, running statistics updated as `Tape.batchNorm` does.
+/// Everything else (eval mode, affine BN, BN switched off, a ReLU observer) takes the plain ops.
+extension Tape {
+  public func nodeSum(plain: [Tensor], normalized: [(Tensor, BatchNormParams)], relu wantReLU: Bool)
+    -> (sum: Tensor, relu: Tensor?)? {
+    let fused = training && !skipBatchNorm && reluObserver == nil && !normalized.isEmpty
+      && normalized.allSatisfy { !$0.1.affine && $0.0.shape.rank == 4 && $0.0.shape.c <= $0.1.channels }
+    guard fused else {
+      let terms = plain + normalized.map { batchNorm($0.0, $0.1) }
+      if terms.count >= 2 && wantReLU { let (s, r) = sumAndReLU(terms); return (s, r) }
+      guard let s = sum(terms) else { return nil }
+      return (s, wantReLU ? relu(s) : nil)
+    }
+    let shape = normalized[0].0.shape
+    for x in plain + normalized.map(\.0) { precondition(x.shape == shape, "nodeSum: \(x.shape) vs \(shape)") }
+    let pixels = shape.n * shape.h * shape.w, c = shape.c, threads = DNNL.threads
+    let s = Tensor(shape: shape, requiresGrad: true)
+    let r = wantReLU ? Tensor(shape: shape, requiresGrad: true) : nil
+
+    // Batch statistics of every BN term, the running statistics updated with them.
+    let unbias = pixels > 1 ? Float(pixels) / Float(pixels - 1) : 1
+    var stats: [NodeSumKernels.Moments] = []
+    for (x, bn) in normalized {
+      let m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: threads)
+      let momentum = batchNormMomentum ?? bn.momentum
+      for i in 0..<c {
+        bn.runningMean.value[i] = (1 - momentum) * bn.runningMean.value[i] + momentum * m.mean[i]
+        bn.runningVar.value[i] = (1 - momentum) * bn.runningVar.value[i] + momentum * m.variance[i] * unbias
+      }
+      costs?.batchNormElements += Double(x.count / x.shape.n)
+      stats.append(m)
+    }
+    NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) },
+                           normalized: zip(normalized, stats).map { (UnsafePointer($0.0.0.data), $0.1) },
+                           sum: s.data, relu: r?.data, pixels: pixels, channels: c, threads: threads)
+
+    record("nodeSum", s) {
+      guard let dy = s.grad else { return }
+      // The BN terms read dy first; then the plain terms take it, the last one taking the buffer itself.
+      var outputs: [(UnsafeMutablePointer<Float>, Bool)?] = []
+      for (x, _) in normalized { outputs.append(x.requiresGrad ? x.gradForWriting() : nil) }
+      NodeSumKernels.backward(dy, normalized: zip(normalized, stats).map { (UnsafePointer($0.0.0.data), $0.1) },
+                              into: outputs, pixels: pixels, channels: c, threads: threads)
+      let takers = plain.filter(\.requiresGrad)
+      for x in takers.dropLast() { x.accumulateGrad(dy) }
+      takers.last?.accumulateGrad(takingFrom: s)
+    }
+    if let r { recordReLUBackward(input: s, output: r, threads: threads) }
+    return (s, r)
+  }
+}
+
+enum NodeSumKernels {
+  static let minParallelCount = 1 << 16
+  static let eps: Float = 1e-5
+
+  /// A BN term's batch statistics: per-channel mean, biased variance and 1/√(variance + eps).
+  struct Moments {
+    let mean: [Float], variance: [Float], invStd: [Float]
+  }
+
+  /// Mean and biased variance per channel of x [pixels, channels] (nhwc). Sums are taken of x − x[pixel 0], a
+  /// shift that keeps E[(x−k)²] − E[x−k]² from cancelling when the mean is large against the spread, in float
+  /// over runs of 256 pixels, then in double.
+  static func moments(_ x: UnsafePointer<Float>, pixels: Int, channels c: Int, threads: Int) -> Moments {
+    let parts = split(pixels * c, threads: threads, pixels: pixels)
+    let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * c * parts)
+    sums.initialize(repeating: 0, count: 2 * c * parts)
+    defer { sums.deallocate() }
+    OpenMPTeam.run(threads: parts) { part, used in
+      let range = OpenMPTeam.slice(pixels, part: part, parts: used)
+      let s1 = Buffer.allocate(c), s2 = Buffer.allocate(c)
+      defer { Buffer.free(s1); Buffer.free(s2) }
+      let d1 = sums + 2 * c * part, d2 = d1 + c
+      var p = range.lowerBound
+      while p < range.upperBound {
+        let end = min(p + 256, range.upperBound)
+        s1.update(repeating: 0, count: c); s2.update(repeating: 0, count: c)
+        for q in p..<end {
+          let row = x + q * c
+          var ch = 0
+          while ch + 16 <= c {
+            let v = load(row + ch) - load(x + ch)
+            store(load(s1 + ch) + v, s1 + ch)
+            store(load(s2 + ch) + v * v, s2 + ch)
+            ch += 16
+          }
+          while ch < c { let v = row[ch] - x[ch]; s1[ch] += v; s2[ch] += v * v; ch += 1 }
+        }
+        for ch in 0..<c { d1[ch] += Double(s1[ch]); d2[ch] += Double(s2[ch]) }
+        p = end
+      }
+    }
+    var mean = [Float](repeating: 0, count: c), variance = mean, invStd = mean
+    let n = Double(pixels)
+    for ch in 0..<c {
+      var a = 0.0, b = 0.0
+      for part in 0..<parts { a += sums[2 * c * part + ch]; b += sums[2 * c * part + c + ch] }
+      let m = a / n
+      mean[ch] = Float(Double(x[ch]) + m)
+      variance[ch] = Float(max(b / n - m * m, 0))
+      invStd[ch] = 1 / (variance[ch] + eps).squareRoot()
+    }
+    return Moments(mean: mean, variance: variance, invStd: invStd)
+  }
+
+  /// sum = Σ plain + Σ (x_i − mean_i)·invStd_i, relu = max(sum, 0) when given; one pass.
+  static func forward(plain: [UnsafePointer<Float>], normalized: [(UnsafePointer<Float>, Moments)],
+                      sum: UnsafeMutablePointer<Float>, relu: UnsafeMutablePointer<Float>?, pixels: Int, channels c: Int,
+                      threads: Int) {
+    // Inputs and coefficients as raw pointers, so the hot loop touches no Swift array: per BN term,
+    // y = x·a + b with a = invStd, b = −mean·invStd (one multiply-add an element).
+    let inputs = Pointers(plain + normalized.map(\.0))
+    defer { inputs.free() }
+    let nPlain = plain.count, terms = normalized.count
+    let coefficients = Buffer.allocate(2 * terms * c)
+    defer { Buffer.free(coefficients) }
+    for (k, term) in normalized.enumerated() {
+      for ch in 0..<c {
+        coefficients[2 * k * c + ch] = term.1.invStd[ch]
+        coefficients[(2 * k + 1) * c + ch] = -term.1.mean[ch] * term.1.invStd[ch]
+      }
+    }
+    let ptrs = inputs.base
+    let parts = split(pixels * c, threads: threads, pixels: pixels)
+    OpenMPTeam.run(threads: parts) { part, used in
+      let range = OpenMPTeam.slice(pixels, part: part, parts: used)
+      for q in range {
+        let o = q * c
+        var ch = 0
+        while ch + 16 <= c {
+          var acc = SIMD16<Float>(repeating: 0)
+          for j in 0..<nPlain { acc += load(ptrs[j] + o + ch) }
+          for k in 0..<terms {
+            acc += load(ptrs[nPlain + k] + o + ch) * load(coefficients + 2 * k * c + ch)
+              + load(coefficients + (2 * k + 1) * c + ch)
+          }
+          store(acc, sum + o + ch)
+          if let relu { store(acc.replacing(with: 0, where: acc .< 0), relu + o + ch) }
+          ch += 16
+        }
+        while ch < c {
+          var acc: Float = 0
+          for j in 0..<nPlain { acc += ptrs[j][o + ch] }
+          for k in 0..<terms {
+            acc += ptrs[nPlain + k][o + ch] * coefficients[2 * k * c + ch] + coefficients[(2 * k + 1) * c + ch]
+          }
+          sum[o + ch] = acc
+          relu?[o + ch] = max(acc, 0)
+          ch += 1
+        }
+      }
+    }
+  }
+
+  /// dx_i (+)= invStd_i · (dy − mean(dy) − x̂_i · mean(dy · x̂_i)), the non-affine BN backward, for every BN term
+  /// at once: one pass for the channel sums Σdy (shared) and Σdy·(x_i − mean_i), one writing each dx_i as
+  /// A·dy + B·x + C per channel. `outputs[i]`: dx_i and whether to overwrite it (nil: x_i takes no gradient).
+  static func backward(_ dy: UnsafePointer<Float>, normalized: [(UnsafePointer<Float>, Moments)],
+                       into outputs: [(UnsafeMutablePointer<Float>, Bool)?], pixels: Int, channels c: Int,
+                       threads: Int) {
+    let terms = normalized.count, width = (terms + 1) * c
+    let parts = split(pixels * c, threads: threads, pixels: pixels)
+    let sums = UnsafeMutablePointer<Double>.allocate(capacity: width * parts)
+    sums.initialize(repeating: 0, count: width * parts)
+    defer { sums.deallocate() }
+    // Pass 1: per part, [Σdy | Σdy·(x_1 − mean_1) | …], in float over 256-pixel runs, then double.
+    let inputs = Pointers(normalized.map(\.0))
+    defer { inputs.free() }
+    let means = Buffer.allocate(terms * c)
+    defer { Buffer.free(means) }
+    for (k, term) in normalized.enumerated() { for ch in 0..<c { means[k * c + ch] = term.1.mean[ch] } }
+    let xs = inputs.base
+    OpenMPTeam.run(threads: parts) { part, used in
+      let range = OpenMPTeam.slice(pixels, part: part, parts: used)
+      let acc = Buffer.allocate(width)
+      defer { Buffer.free(acc) }
+      let total = sums + width * part
+      var p = range.lowerBound
+      while p < range.upperBound {
+        let end = min(p + 256, range.upperBound)
+        acc.update(repeating: 0, count: width)
+        for q in p..<end {
+          let o = q * c
+          var ch = 0
+          while ch + 16 <= c {
+            let g = load(dy + o + ch)
+            store(load(acc + ch) + g, acc + ch)
+            for k in 0..<terms {
+              let centred = load(xs[k] + o + ch) - load(means + k * c + ch)
+              store(load(acc + (k + 1) * c + ch) + g * centred, acc + (k + 1) * c + ch)
+            }
+            ch += 16
+          }
+          while ch < c {
+            let g = dy[o + ch]
+            acc[ch] += g
+            for k in 0..<terms { acc[(k + 1) * c + ch] += g * (xs[k][o + ch] - means[k * c + ch]) }
+            ch += 1
+          }
+        }
+        for i in 0..<width { total[i] += Double(acc[i]) }
+        p = end
+      }
+    }
+    // dx = s·(dy − Σdy/n) − s³·(Σdy·(x − mean)/n)·(x − mean) = A·dy + B·x + C per channel.
+    let n = Double(pixels)
+    let abc = Buffer.allocate(3 * terms * c)
+    defer { Buffer.free(abc) }
+    for k in 0..<terms {
+      for ch in 0..<c {
+        var sdy = 0.0, sdyx = 0.0
+        for part in 0..<parts { sdy += sums[width * part + ch]; sdyx += sums[width * part + (k + 1) * c + ch] }
+        let s = Double(normalized[k].1.invStd[ch]), mean = Double(normalized[k].1.mean[ch])
+        let slope = s * s * s * sdyx / n
+        abc[3 * k * c + ch] = Float(s)
+        abc[(3 * k + 1) * c + ch] = Float(-slope)
+        abc[(3 * k + 2) * c + ch] = Float(slope * mean - s * sdy / n)
+      }
+    }
+    // Pass 2: every term's gradient.
+    OpenMPTeam.run(threads: parts) { part, used in
+      let range = OpenMPTeam.slice(pixels, part: part, parts: used)
+      for k in 0..<terms {
+        guard let (dx, overwrite) = outputs[k] else { continue }
+        let x = xs[k], a = abc + 3 * k * c, b = a + c, k0 = b + c
+        for q in range {
+          let o = q * c
+          var ch = 0
+          while ch + 16 <= c {
+            var v = load(dy + o + ch) * load(a + ch) + load(x + o + ch) * load(b + ch) + load(k0 + ch)
+            if !overwrite { v += load(dx + o + ch) }
+            store(v, dx + o + ch)
+            ch += 16
+          }
+          while ch < c {
+            let v = dy[o + ch] * a[ch] + x[o + ch] * b[ch] + k0[ch]
+            dx[o + ch] = overwrite ? v : dx[o + ch] + v
+            ch += 1
+          }
+        }
+      }
+    }
+  }
+
+  /// Threads to use: the team above `minParallelCount` floats, never more than there are pixels.
+  private static func split(_ count: Int, threads: Int, pixels: Int) -> Int {
+    count >= minParallelCount ? max(1, min(threads, pixels)) : 1
+  }
+
+  @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+  @inline(__always) private static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+  @inline(__always) private static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+  }
+
+  /// A C array of input pointers (the hot loops index it instead of a Swift array).
+  private struct Pointers {
+    let base: UnsafeMutablePointer<UnsafePointer<Float>>
+    init(_ pointers: [UnsafePointer<Float>]) {
+      base = .allocate(capacity: max(pointers.count, 1))
+      for (i, p) in pointers.enumerated() { (base + i).initialize(to: p) }
+    }
+    func free() { base.deallocate() }
+  }
+}

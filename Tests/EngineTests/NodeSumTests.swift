@@ -1,0 +1,88 @@
+import XCTest
+import Common
+@testable import Engine
+
+/// `Tape.nodeSum` (an NB201 node's BN terms, plain terms and ReLU in one pass each way) against the plain ops it
+/// replaces: oneDNN's BN per term, then the sum and the ReLU.
+final class NodeSumTests: XCTestCase {
+  /// Values, the input gradients of every term (fresh and added to a gradient already there) and the running
+  /// statistics, for several mixes of BN and plain terms; shapes with channels a multiple of 16 (the SIMD path,
+  /// on two threads above the parallel threshold), below 16 and between (SIMD plus scalar tail).
+  func testMatchesBatchNormThenSumAndReLU() throws {
+    let saved = DNNL.threads
+    defer { DNNL.setThreads(saved) }
+    let cases: [(Shape, Int, Int, Int, Bool)] = [  // shape, threads, BN terms, plain terms, ReLU
+      (Shape(4, 16, 32, 32), 2, 2, 1, true), (Shape(4, 16, 32, 32), 2, 1, 0, false),
+      (Shape(3, 32, 16, 16), 1, 3, 0, true), (Shape(2, 4, 5, 5), 1, 1, 2, true), (Shape(2, 20, 3, 3), 1, 2, 1, false),
+      (Shape(5, 64, 8, 8), 2, 1, 1, true),
+    ]
+    for (shape, threads, nBN, nPlain, wantReLU) in cases {
+      DNNL.setThreads(threads)
+      var rng = RandomSource(seed: UInt64(shape.count + nBN))
+      let dySum = (0..<shape.count).map { _ in rng.nextGaussian() }
+      let dyReLU = (0..<shape.count).map { _ in rng.nextGaussian() }
+      let prior = (0..<shape.count).map { _ in rng.nextGaussian() }
+      var results: [[Float]] = []
+      var running: [[Float]] = []
+      for fused in [true, false] {
+        // BN inputs with a channel offset of 3 (a conv output need not be centred).
+        let bnInputs = (0..<nBN).map { k in
+          let t = randomTensor(shape, seed: UInt64(40 + k), scale: 2)
+          for i in 0..<t.count { t.data[i] += 3 }
+          return t
+        }
+        let plain = (0..<nPlain).map { randomTensor(shape, seed: UInt64(60 + $0)) }
+        let store = ParameterStore()
+        let bns = (0..<nBN).map { BatchNormParams("bn\($0)", channels: shape.c, affine: false, in: store) }
+        let t = Tape(training: true)
+        let (s, r): (Tensor, Tensor?)
+        if fused {
+          (s, r) = try XCTUnwrap(t.nodeSum(plain: plain, normalized: Array(zip(bnInputs, bns)), relu: wantReLU))
+        } else {
+          let terms = plain + zip(bnInputs, bns).map { t.batchNorm($0, $1) }
+          let sum = t.sum(terms)!
+          (s, r) = (sum, wantReLU ? t.relu(sum) : nil)
+        }
+        // A gradient already on the first BN input: its backward must add to it.
+        bnInputs.first?.accumulateGrad(prior)
+        var loss = t.sum(t.multiplyConstant(s, Tensor(shape: shape, values: dySum)))
+        if let r { loss = t.add(loss, t.sum(t.multiplyConstant(r, Tensor(shape: shape, values: dyReLU)))) }
+        try t.backward(loss)
+        results.append(s.values + (r?.values ?? []) + (bnInputs + plain).flatMap { $0.gradValues ?? [] })
+        running.append(bns.flatMap { $0.runningMean.values + $0.runningVar.values })
+      }
+      let scale = results[1].map(abs).max() ?? 1
+      let worst = zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0
+      XCTAssertLessThan(worst, 2e-5 * max(scale, 1), "\(shape), \(nBN) BN + \(nPlain) plain, \(threads) thread(s)")
+      XCTAssertEqual(results[0].count, results[1].count)
+      for (a, b) in zip(running[0], running[1]) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
+    }
+  }
+
+  func testGradientMatchesFiniteDifferences() throws {
+    let store = ParameterStore()
+    let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 3, affine: false, in: store) }
+    let xs = (0..<2).map { randomTensor(Shape(2, 3, 3, 3), seed: UInt64(70 + $0)) }
+    let plain = randomTensor(Shape(2, 3, 3, 3), seed: 72)
+    // Weighted so the loss is not invariant (Σ of a BN output is 0 whatever its input).
+    let w = randomTensor(Shape(2, 3, 3, 3), seed: 73, requiresGrad: false)
+    try GradientCheck().run(inputs: xs + [plain], params: []) { t in
+      t.multiplyConstant(t.nodeSum(plain: [plain], normalized: Array(zip(xs, bns)), relu: false)!.sum, w)
+    }
+  }
+
+  /// Where the fusion does not apply (eval mode, affine BN) it is the plain ops, bit for bit.
+  func testFallsBackToThePlainOps() throws {
+    let shape = Shape(2, 16, 4, 4)
+    for (training, affine) in [(false, false), (true, true)] {
+      let store = ParameterStore()
+      let bn = BatchNormParams("bn", channels: 16, affine: affine, in: store)
+      let x = randomTensor(shape, seed: 80), p = randomTensor(shape, seed: 81)
+      let a = Tape(training: training).nodeSum(plain: [p], normalized: [(x, bn)], relu: true)!
+      let t = Tape(training: training)
+      let s = t.add(p, t.batchNorm(x, bn))
+      XCTAssertEqual(a.sum.values, s.values)
+      XCTAssertEqual(a.relu?.values, t.relu(s).values)
+    }
+  }
+}
