@@ -47,6 +47,8 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # confident pairs a step (10 + 6 × 5 = 40 pass-epochs).
 # Round 10, after the 15-epoch SPOS phase beat the 9-epoch one: a 20-epoch SPOS phase (20 + 3 × 5 = 35 pass-epochs),
 # and SPOS at 35 epochs, its equal wall time (spos-e35).
+# Round 11, after 9 → 15 → 20 SPOS epochs moved τ 0.654 → 0.704 → 0.729: a 25-epoch SPOS phase, 25 + 3 × 5 = 40
+# pass-epochs, exactly the wall time of spos-e40 (three seeds already), so its SPOS baseline at equal wall time exists.
 # What every warm start shares; each line below adds its epochs, SPOS phase (--rank-from), λ and landmark cadence.
 WARM="--strategy spos --paths 1 --pairs 2 --min-distance 4 --lambda-schedule constant --symmetric --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
@@ -76,6 +78,7 @@ rd-swapreg-warm-gap3|$WARM --epochs 12 --lambda-max 10 --rank-from 9 --eval-ever
 rd-swapreg-warm-l20|$WARM --epochs 12 --lambda-max 20 --rank-from 9 --eval-every 3
 rd-swapreg-warm15|$WARM --epochs 18 --lambda-max 10 --rank-from 15 --eval-every 3
 rd-swapreg-warm20|$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5
+rd-swapreg-warm25|$WARM --epochs 28 --lambda-max 10 --rank-from 25 --eval-every 7
 rd-swapreg-warm10-d6|$WARM --epochs 16 --lambda-max 10 --rank-from 10 --eval-every 4
 "
 teacher() {
