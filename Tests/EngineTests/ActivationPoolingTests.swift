@@ -91,28 +91,36 @@ final class ActivationPoolingTests: XCTestCase {
     for (shape, threads) in [(Shape(2, 3, 6, 6), 1), (Shape(3, 20, 1, 7), 1), (Shape(2, 5, 9, 1), 1), (Shape(1, 17, 1, 1), 1),
                              (Shape(4, 16, 32, 32), 2), (Shape(3, 32, 16, 16), 2)] {
       DNNL.setThreads(threads)
-      var rng = RandomSource(seed: UInt64(shape.count))
-      let dyValues = (0..<shape.count).map { _ in rng.nextGaussian() }
-      let prior = (0..<shape.count).map { _ in rng.nextGaussian() }
-      var results: [[[Float]]] = []
-      for oneDNN in [false, true] {
-        var outs: [[Float]] = []
-        for accumulate in [false, true] {
-          let x = randomTensor(shape, seed: 9, requiresGrad: true)
-          let t = Tape(training: true)
-          let y = oneDNN ? t.pair("avgPool3x3", x, .avgPool(kernel: 3, stride: 1, pad: 1, excludePadding: true)) : t.avgPool3x3(x)
-          if accumulate { x.accumulateGrad(prior) }
-          try t.backward(t.sum(t.multiplyConstant(y, Tensor(shape: shape, values: dyValues))))
-          outs += [y.values, try XCTUnwrap(x.grad.map { Array(UnsafeBufferPointer(start: $0, count: shape.count)) })]
-        }
-        results.append(outs)
-      }
-      for (k, what) in ["y", "dx", "y (accumulating)", "dx + prior"].enumerated() {
-        let worst = zip(results[0][k], results[1][k]).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThan(worst, 1e-5, "\(what) at \(shape), \(threads) thread(s)")
-      }
-      XCTAssertNotEqual(results[0][1], results[0][3], "the second backward adds to the gradient already there")
+      try compareAgainstOneDNN(shape, tolerance: 1e-5, "\(shape), \(threads) thread(s)", ours: { $0.avgPool3x3($1) },
+                               oneDNN: { $0.pair("avgPool3x3", $1, .avgPool(kernel: 3, stride: 1, pad: 1, excludePadding: true)) })
     }
+  }
+
+  /// One op of ours against its oneDNN `pair` reference on the same input: y, dx with a fresh gradient, and
+  /// (after a second forward) dx added to a gradient already there, each within `tolerance` (0: bitwise).
+  func compareAgainstOneDNN(_ shape: Shape, tolerance: Float, _ label: String, ours: (Tape, Tensor) -> Tensor,
+                            oneDNN: (Tape, Tensor) -> Tensor) throws {
+    var rng = RandomSource(seed: UInt64(shape.count))
+    let dyValues = (0..<shape.count).map { _ in rng.nextGaussian() }
+    let prior = (0..<shape.count).map { _ in rng.nextGaussian() }
+    var results: [[[Float]]] = []
+    for useOneDNN in [false, true] {
+      var outs: [[Float]] = []
+      for accumulate in [false, true] {
+        let x = randomTensor(shape, seed: 9, requiresGrad: true)
+        let t = Tape(training: true)
+        let y = useOneDNN ? oneDNN(t, x) : ours(t, x)
+        if accumulate { x.accumulateGrad(prior) }
+        try t.backward(t.sum(t.multiplyConstant(y, Tensor(shape: shape, values: dyValues))))
+        outs += [y.values, try XCTUnwrap(x.gradValues)]
+      }
+      results.append(outs)
+    }
+    for (k, what) in ["y", "dx", "y (accumulating)", "dx + prior"].enumerated() {
+      let worst = zip(results[0][k], results[1][k]).map { abs($0 - $1) }.max() ?? 0
+      XCTAssertLessThanOrEqual(worst, tolerance, "\(what) at \(label)")
+    }
+    XCTAssertNotEqual(results[0][1], results[0][3], "the second backward adds to the gradient already there")
   }
 
   /// The Swift ReLU against oneDNN's eltwise ReLU (`pair`), forward and backward, the backward with a fresh
@@ -123,26 +131,9 @@ final class ActivationPoolingTests: XCTestCase {
     defer { DNNL.setThreads(saved) }
     for (shape, threads) in [(Shape(2, 3, 3, 3), 1), (Shape(1, 7), 1), (Shape(4, 16, 32, 32), 2), (Shape(3, 5, 33, 37), 2)] {
       DNNL.setThreads(threads)
-      var rng = RandomSource(seed: UInt64(shape.count))
-      let dyValues = (0..<shape.count).map { _ in rng.nextGaussian() }
-      let prior = (0..<shape.count).map { _ in rng.nextGaussian() }
-      var results: [[[Float]]] = []
-      for oneDNN in [false, true] {
-        var outs: [[Float]] = []
-        for accumulate in [false, true] {
-          let x = randomTensor(shape, seed: 9, requiresGrad: true)
-          let t = Tape(training: true)
-          let y = oneDNN ? t.pair("relu", x, .eltwise(alg: dnnl_eltwise_relu.rawValue, alpha: 0)) : t.relu(x)
-          if accumulate { x.accumulateGrad(prior) }
-          try t.backward(t.sum(t.multiplyConstant(y, Tensor(shape: shape, values: dyValues))))
-          outs += [y.values, try XCTUnwrap(x.grad.map { Array(UnsafeBufferPointer(start: $0, count: shape.count)) })]
-        }
-        results.append(outs)
-      }
-      for (k, what) in ["y", "dx", "y (accumulating)", "dx + prior"].enumerated() {
-        XCTAssertEqual(results[0][k], results[1][k], "\(what) at \(shape), \(threads) thread(s)")
-      }
-      XCTAssertNotEqual(results[0][1], results[0][3], "the second backward adds to the gradient already there")
+      try compareAgainstOneDNN(shape, tolerance: 0, "\(shape), \(threads) thread(s)", ours: { $0.relu($1) },
+                               oneDNN: { $0.pair("relu", $1, .eltwise(alg: dnnl_eltwise_relu.rawValue, alpha: 0)) })
+      let dyValues = randomTensor(shape, seed: 10).values
 
       // sumAndReLU of three terms: the same values and input gradients as the sum and the ReLU taken apart
       // (which is also what it falls back to under a ReLU observer).
