@@ -71,18 +71,49 @@ final class NodeSumTests: XCTestCase {
     }
   }
 
-  /// Where the fusion does not apply (eval mode, affine BN) it is the plain ops, bit for bit.
-  func testFallsBackToThePlainOps() throws {
+  /// Affine BN (not fused) is the plain ops, bit for bit.
+  func testFallsBackToThePlainOpsForAffineBN() throws {
     let shape = Shape(2, 16, 4, 4)
-    for (training, affine) in [(false, false), (true, true)] {
+    let store = ParameterStore()
+    let bn = BatchNormParams("bn", channels: 16, affine: true, in: store)
+    let x = randomTensor(shape, seed: 80), p = randomTensor(shape, seed: 81)
+    let a = Tape(training: true).nodeSum(plain: [p], normalized: [(x, bn)], relu: true)!
+    let t = Tape(training: true)
+    let s = t.add(p, t.batchNorm(x, bn))
+    XCTAssertEqual(a.sum.values, s.values)
+    XCTAssertEqual(a.relu?.values, t.relu(s).values)
+  }
+
+  /// Eval mode normalises with the running statistics (of the used prefix) and leaves them alone; its backward
+  /// is dy/√(var + eps). Against oneDNN's BN in eval mode, then the sum and the ReLU.
+  func testEvalModeUsesTheRunningStatistics() throws {
+    let shape = Shape(3, 20, 5, 5)
+    var results: [[Float]] = []
+    for fused in [true, false] {
       let store = ParameterStore()
-      let bn = BatchNormParams("bn", channels: 16, affine: affine, in: store)
-      let x = randomTensor(shape, seed: 80), p = randomTensor(shape, seed: 81)
-      let a = Tape(training: training).nodeSum(plain: [p], normalized: [(x, bn)], relu: true)!
-      let t = Tape(training: training)
-      let s = t.add(p, t.batchNorm(x, bn))
-      XCTAssertEqual(a.sum.values, s.values)
-      XCTAssertEqual(a.relu?.values, t.relu(s).values)
+      let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 24, affine: false, in: store) }
+      var rng = RandomSource(seed: 90)
+      for bn in bns {
+        bn.runningMean.values = (0..<24).map { _ in rng.nextGaussian() }
+        bn.runningVar.values = (0..<24).map { _ in 0.5 + abs(rng.nextGaussian()) }
+      }
+      let xs = (0..<2).map { randomTensor(shape, seed: UInt64(91 + $0)) }
+      let p = randomTensor(shape, seed: 93)
+      let t = Tape(training: false)
+      let (s, r): (Tensor, Tensor?)
+      if fused {
+        (s, r) = try XCTUnwrap(t.nodeSum(plain: [p], normalized: Array(zip(xs, bns)), relu: true))
+      } else {
+        let sum = t.sum([p] + zip(xs, bns).map { t.batchNorm($0, $1) })!
+        (s, r) = (sum, t.relu(sum))
+      }
+      let w = randomTensor(shape, seed: 94, requiresGrad: false)
+      try t.backward(t.add(t.sum(t.multiplyConstant(try XCTUnwrap(r), w)), t.sum(t.multiplyConstant(s, w))))
+      results.append(s.values + r!.values + (xs + [p]).flatMap { $0.gradValues ?? [] }
+                     + bns.flatMap { $0.runningMean.values + $0.runningVar.values })
     }
+    XCTAssertEqual(results[0].count, results[1].count)
+    let worst = zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0
+    XCTAssertLessThan(worst, 1e-5)
   }
 }

@@ -6,12 +6,13 @@
 /// one pass reading the node's gradient for every BN term's two channel sums and one pass writing every term's
 /// gradient.
 ///
-/// BN here is the batch's biased variance, eps 1e-5, running statistics updated as `Tape.batchNorm` does.
-/// Everything else (eval mode, affine BN, BN switched off, a ReLU observer) takes the plain ops.
+/// BN here is, in training, the batch's biased variance, eps 1e-5, running statistics updated as `Tape.batchNorm`
+/// does; in eval mode the running statistics (then the backward is dx = dy/√(var + eps)). Affine BN, BN switched off
+/// and a ReLU observer take the plain ops.
 extension Tape {
   public func nodeSum(plain: [Tensor], normalized: [(Tensor, BatchNormParams)], relu wantReLU: Bool)
     -> (sum: Tensor, relu: Tensor?)? {
-    let fused = training && !skipBatchNorm && reluObserver == nil && !normalized.isEmpty
+    let fused = !skipBatchNorm && reluObserver == nil && !normalized.isEmpty
       && normalized.allSatisfy { !$0.1.affine && $0.0.shape.rank == 4 && $0.0.shape.c <= $0.1.channels }
     guard fused else {
       let terms = plain + normalized.map { batchNorm($0.0, $0.1) }
@@ -25,30 +26,36 @@ extension Tape {
     let s = Tensor(shape: shape, requiresGrad: true)
     let r = wantReLU ? Tensor(shape: shape, requiresGrad: true) : nil
 
-    // Batch statistics of every BN term, the running statistics updated with them.
+    // Batch statistics of every BN term, the running statistics updated with them (eval: the running ones).
     let unbias = pixels > 1 ? Float(pixels) / Float(pixels - 1) : 1
     var stats: [NodeSumKernels.Moments] = []
     for (x, bn) in normalized {
+      costs?.batchNormElements += Double(x.count / x.shape.n)
+      guard training else {
+        stats.append(NodeSumKernels.Moments(mean: Array(bn.runningMean.values[0..<c]),
+                                            variance: Array(bn.runningVar.values[0..<c])))
+        continue
+      }
       let m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: threads)
       let momentum = batchNormMomentum ?? bn.momentum
       for i in 0..<c {
         bn.runningMean.value[i] = (1 - momentum) * bn.runningMean.value[i] + momentum * m.mean[i]
         bn.runningVar.value[i] = (1 - momentum) * bn.runningVar.value[i] + momentum * m.variance[i] * unbias
       }
-      costs?.batchNormElements += Double(x.count / x.shape.n)
       stats.append(m)
     }
     NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) },
                            normalized: zip(normalized, stats).map { (UnsafePointer($0.0.0.data), $0.1) },
                            sum: s.data, relu: r?.data, pixels: pixels, channels: c, threads: threads)
 
+    let batchStatistics = training  // (not `self.training` in the closure: the tape holds its entries)
     record("nodeSum", s) {
       guard let dy = s.grad else { return }
       // The BN terms read dy first; then the plain terms take it, the last one taking the buffer itself.
       var outputs: [(UnsafeMutablePointer<Float>, Bool)?] = []
       for (x, _) in normalized { outputs.append(x.requiresGrad ? x.gradForWriting() : nil) }
       NodeSumKernels.backward(dy, normalized: zip(normalized, stats).map { (UnsafePointer($0.0.0.data), $0.1) },
-                              into: outputs, pixels: pixels, channels: c, threads: threads)
+                              batchStatistics: batchStatistics, into: outputs, pixels: pixels, channels: c, threads: threads)
       let takers = plain.filter(\.requiresGrad)
       for x in takers.dropLast() { x.accumulateGrad(dy) }
       takers.last?.accumulateGrad(takingFrom: s)
@@ -65,6 +72,10 @@ enum NodeSumKernels {
   /// A BN term's batch statistics: per-channel mean, biased variance and 1/√(variance + eps).
   struct Moments {
     let mean: [Float], variance: [Float], invStd: [Float]
+    init(mean: [Float], variance: [Float]) {
+      self.mean = mean; self.variance = variance
+      invStd = variance.map { 1 / ($0 + NodeSumKernels.eps).squareRoot() }
+    }
   }
 
   /// Mean and biased variance per channel of x [pixels, channels] (nhwc). Sums are taken of x − x[pixel 0], a
@@ -99,7 +110,7 @@ enum NodeSumKernels {
         p = end
       }
     }
-    var mean = [Float](repeating: 0, count: c), variance = mean, invStd = mean
+    var mean = [Float](repeating: 0, count: c), variance = mean
     let n = Double(pixels)
     for ch in 0..<c {
       var a = 0.0, b = 0.0
@@ -107,9 +118,8 @@ enum NodeSumKernels {
       let m = a / n
       mean[ch] = Float(Double(x[ch]) + m)
       variance[ch] = Float(max(b / n - m * m, 0))
-      invStd[ch] = 1 / (variance[ch] + eps).squareRoot()
     }
-    return Moments(mean: mean, variance: variance, invStd: invStd)
+    return Moments(mean: mean, variance: variance)
   }
 
   /// sum = Σ plain + Σ (x_i − mean_i)·invStd_i, relu = max(sum, 0) when given; one pass.
@@ -163,9 +173,10 @@ enum NodeSumKernels {
 
   /// dx_i (+)= invStd_i · (dy − mean(dy) − x̂_i · mean(dy · x̂_i)), the non-affine BN backward, for every BN term
   /// at once: one pass for the channel sums Σdy (shared) and Σdy·(x_i − mean_i), one writing each dx_i as
-  /// A·dy + B·x + C per channel. `outputs[i]`: dx_i and whether to overwrite it (nil: x_i takes no gradient).
+  /// A·dy + B·x + C per channel (without `batchStatistics` the statistics are constants: A = invStd, B = C = 0,
+  /// and the first pass is skipped). `outputs[i]`: dx_i and whether to overwrite it (nil: x_i takes no gradient).
   static func backward(_ dy: UnsafePointer<Float>, normalized: [(UnsafePointer<Float>, Moments)],
-                       into outputs: [(UnsafeMutablePointer<Float>, Bool)?], pixels: Int, channels c: Int,
+                       batchStatistics: Bool, into outputs: [(UnsafeMutablePointer<Float>, Bool)?], pixels: Int, channels c: Int,
                        threads: Int) {
     let terms = normalized.count, width = (terms + 1) * c
     let parts = split(pixels * c, threads: threads, pixels: pixels)
@@ -179,7 +190,7 @@ enum NodeSumKernels {
     defer { Buffer.free(means) }
     for (k, term) in normalized.enumerated() { for ch in 0..<c { means[k * c + ch] = term.1.mean[ch] } }
     let xs = inputs.base
-    OpenMPTeam.run(threads: parts) { part, used in
+    if batchStatistics { OpenMPTeam.run(threads: parts) { part, used in
       let range = OpenMPTeam.slice(pixels, part: part, parts: used)
       let acc = Buffer.allocate(width)
       defer { Buffer.free(acc) }
@@ -210,7 +221,7 @@ enum NodeSumKernels {
         for i in 0..<width { total[i] += Double(acc[i]) }
         p = end
       }
-    }
+    } }
     // dx = s·(dy − Σdy/n) − s³·(Σdy·(x − mean)/n)·(x − mean) = A·dy + B·x + C per channel.
     let n = Double(pixels)
     let abc = Buffer.allocate(3 * terms * c)
@@ -220,10 +231,10 @@ enum NodeSumKernels {
         var sdy = 0.0, sdyx = 0.0
         for part in 0..<parts { sdy += sums[width * part + ch]; sdyx += sums[width * part + (k + 1) * c + ch] }
         let s = Double(normalized[k].1.invStd[ch]), mean = Double(normalized[k].1.mean[ch])
-        let slope = s * s * s * sdyx / n
+        let slope = batchStatistics ? s * s * s * sdyx / n : 0
         abc[3 * k * c + ch] = Float(s)
         abc[(3 * k + 1) * c + ch] = Float(-slope)
-        abc[(3 * k + 2) * c + ch] = Float(slope * mean - s * sdy / n)
+        abc[(3 * k + 2) * c + ch] = batchStatistics ? Float(slope * mean - s * sdy / n) : 0
       }
     }
     // Pass 2: every term's gradient.
