@@ -161,6 +161,26 @@ final class ActivationPoolingTests: XCTestCase {
     try GradientCheck().run(inputs: [a, b], params: []) { t in t.sumAndReLU([a, b]).sum }
   }
 
+  /// addReLU's backward against relu(add(a, b)) when a, b or neither already hold a gradient, and for a + a.
+  func testAddReLUBackwardWithGradientsAlreadyThere() throws {
+    let shape = Shape(2, 3, 5, 5)
+    let prior = randomTensor(shape, seed: 40).values
+    for (priorA, priorB, same) in [(false, false, false), (false, true, false), (true, false, false), (true, true, false),
+                                   (false, false, true)] {
+      var grads: [[Float]] = []
+      for fused in [true, false] {
+        let a = randomTensor(shape, seed: 41), b = same ? a : randomTensor(shape, seed: 42)
+        let t = Tape(training: true)
+        let y = fused ? t.addReLU(a, b) : t.relu(t.add(a, b))
+        if priorA { a.accumulateGrad(prior) }
+        if priorB && !same { b.accumulateGrad(prior) }
+        try t.backward(t.sum(t.multiplyConstant(y, randomTensor(shape, seed: 43, requiresGrad: false))))
+        grads.append((a.gradValues ?? []) + (same ? [] : b.gradValues ?? []))
+      }
+      XCTAssertEqual(grads[0], grads[1], "prior on a: \(priorA), on b: \(priorB), a + a: \(same)")
+    }
+  }
+
   func testAddReLUForwardGradientsAndFallback() throws {
     // 2·3·3·3 = 54 elements: three SIMD16 blocks and a scalar tail. a is ≥ 0.1 from zero, |b| ≤ 0.04.
     let a = awayFromZero(Shape(2, 3, 3, 3), seed: 31)

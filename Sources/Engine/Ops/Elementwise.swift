@@ -25,6 +25,11 @@ extension Tape {
       guard let dy = y.grad else { return }
       // The masked gradient is the same for both inputs: computed once into a temporary, added to each.
       switch (a.requiresGrad, b.requiresGrad) {
+      case (true, true) where a.grad == nil && a !== b:
+        // a has no gradient yet (a residual branch's BN output, read by nothing else): the masked gradient is
+        // written into a's own buffer and b adds from there, without a temporary and its copy.
+        a.accumulateGrad { Vec.maskPositive(dy, where: y.data, into: $0, a.count) }
+        b.accumulateGrad(UnsafePointer(a.grad!))
       case (true, true):
         let g = Buffer.allocate(a.count)
         Vec.maskPositive(dy, where: y.data, into: g, a.count)
