@@ -1,4 +1,4 @@
-/// A NAS-Bench-201 node: Σ plain terms + Σ BN(x_i) over the conv edges' outputs (non-affine training BN), and
+/// A NAS-Bench-201 node: Σ plain terms + Σ BN(x_i) over the conv edges' outputs (non-affine BN), and
 /// the node's ReLU when a conv edge leaves it, in one pass over memory each way instead of a BN per edge, a sum
 /// and a ReLU. The edges' BN outputs are never written: the normalisation happens while the node is summed.
 /// Every one of these ops is memory-bound (a few operations per element on 1-4 MB tensors), so the passes saved
