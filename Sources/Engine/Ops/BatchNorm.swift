@@ -52,15 +52,7 @@ extension Tape {
     if let wsMem { dnnl.release(wsMem) }
     if let scaleMem, let shiftMem { dnnl.release(scaleMem, shiftMem) }
 
-    if training {
-      let m = batchNormMomentum ?? bn.momentum
-      let count = Float(s.n * s.h * s.w)
-      let unbias = count > 1 ? count / (count - 1) : 1
-      for i in 0..<c {
-        bn.runningMean.value[i] = (1 - m) * bn.runningMean.value[i] + m * mean[i]
-        bn.runningVar.value[i] = (1 - m) * bn.runningVar.value[i] + m * variance[i] * unbias
-      }
-    }
+    if training { updateRunningStatistics(bn, mean: mean, variance: variance, channels: c, count: s.n * s.h * s.w) }
 
     record("\(fuseReLU ? "batchNormReLU" : "batchNorm")(\(bn.runningMean.name))", y) {
       let mean = savedMean.pointer, variance = savedVar.pointer
@@ -98,5 +90,17 @@ extension Tape {
       for m in extra { dnnl.release(m) }
     }
     return y
+  }
+
+  /// Moves `bn`'s running statistics (its first `c` channels) towards a batch's: `variance` is the batch's biased
+  /// variance over `count` values a channel, the running one takes the unbiased form (as PyTorch).
+  func updateRunningStatistics(_ bn: BatchNormParams, mean: UnsafePointer<Float>, variance: UnsafePointer<Float>,
+                               channels c: Int, count: Int) {
+    let m = batchNormMomentum ?? bn.momentum
+    let unbias = count > 1 ? Float(count) / Float(count - 1) : 1
+    for i in 0..<c {
+      bn.runningMean.value[i] = (1 - m) * bn.runningMean.value[i] + m * mean[i]
+      bn.runningVar.value[i] = (1 - m) * bn.runningVar.value[i] + m * variance[i] * unbias
+    }
   }
 }

@@ -62,8 +62,8 @@ enum BoxPool3x3 {
     let r1 = count > 1 ? src + row : src, r2 = count > 2 ? src + 2 * row : src
     var i = 0
     while i + 16 <= row {
-      let a = load(src + i), b = load(r1 + i), c = load(r2 + i)
-      store(a * w0 + b * w1 + c * w2, t + i)
+      let a = Vec.load(src + i), b = Vec.load(r1 + i), c = Vec.load(r2 + i)
+      Vec.store(a * w0 + b * w1 + c * w2, t + i)
       i += 16
     }
     while i < row { t[i] = src[i] * w0 + r1[i] * w1 + r2[i] * w2; i += 1 }
@@ -98,8 +98,8 @@ enum BoxPool3x3 {
     let l = left ?? t, r = right ?? t, wl: Float = left == nil ? 0 : 1, wr: Float = right == nil ? 0 : 1
     var i = range.lowerBound
     while i + 16 <= range.upperBound {
-      let v = (load(t + i) + load(l + i) * wl + load(r + i) * wr) * k
-      store(overwrite ? v : load(UnsafePointer(out + i)) + v, out + i)
+      let v = (Vec.load(t + i) + Vec.load(l + i) * wl + Vec.load(r + i) * wr) * k
+      Vec.store(overwrite ? v : Vec.load(UnsafePointer(out + i)) + v, out + i)
       i += 16
     }
     while i < range.upperBound {
@@ -109,10 +109,4 @@ enum BoxPool3x3 {
     }
   }
 
-  @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-  }
-  @inline(__always) private static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-  }
 }

@@ -27,7 +27,6 @@ extension Tape {
     let r = wantReLU ? Tensor(shape: shape, requiresGrad: true) : nil
 
     // Batch statistics of every BN term, the running statistics updated with them (eval: the running ones).
-    let unbias = pixels > 1 ? Float(pixels) / Float(pixels - 1) : 1
     var stats: [NodeSumKernels.Moments] = []
     for (x, bn) in normalized {
       costs?.batchNormElements += Double(x.count / x.shape.n)
@@ -37,11 +36,7 @@ extension Tape {
         continue
       }
       let m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: threads)
-      let momentum = batchNormMomentum ?? bn.momentum
-      for i in 0..<c {
-        bn.runningMean.value[i] = (1 - momentum) * bn.runningMean.value[i] + momentum * m.mean[i]
-        bn.runningVar.value[i] = (1 - momentum) * bn.runningVar.value[i] + momentum * m.variance[i] * unbias
-      }
+      updateRunningStatistics(bn, mean: m.mean, variance: m.variance, channels: c, count: pixels)
       stats.append(m)
     }
     NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) },
@@ -99,9 +94,9 @@ enum NodeSumKernels {
           let row = x + q * c
           var ch = 0
           while ch + 16 <= c {
-            let v = load(row + ch) - load(x + ch)
-            store(load(s1 + ch) + v, s1 + ch)
-            store(load(s2 + ch) + v * v, s2 + ch)
+            let v = Vec.load(row + ch) - Vec.load(x + ch)
+            Vec.store(Vec.load(s1 + ch) + v, s1 + ch)
+            Vec.store(Vec.load(s2 + ch) + v * v, s2 + ch)
             ch += 16
           }
           while ch < c { let v = row[ch] - x[ch]; s1[ch] += v; s2[ch] += v * v; ch += 1 }
@@ -148,13 +143,13 @@ enum NodeSumKernels {
         var ch = 0
         while ch + 16 <= c {
           var acc = SIMD16<Float>(repeating: 0)
-          for j in 0..<nPlain { acc += load(ptrs[j] + o + ch) }
+          for j in 0..<nPlain { acc += Vec.load(ptrs[j] + o + ch) }
           for k in 0..<terms {
-            acc += load(ptrs[nPlain + k] + o + ch) * load(coefficients + 2 * k * c + ch)
-              + load(coefficients + (2 * k + 1) * c + ch)
+            acc += Vec.load(ptrs[nPlain + k] + o + ch) * Vec.load(coefficients + 2 * k * c + ch)
+              + Vec.load(coefficients + (2 * k + 1) * c + ch)
           }
-          store(acc, sum + o + ch)
-          if let relu { store(acc.replacing(with: 0, where: acc .< 0), relu + o + ch) }
+          Vec.store(acc, sum + o + ch)
+          if let relu { Vec.store(acc.replacing(with: 0, where: acc .< 0), relu + o + ch) }
           ch += 16
         }
         while ch < c {
@@ -203,11 +198,11 @@ enum NodeSumKernels {
           let o = q * c
           var ch = 0
           while ch + 16 <= c {
-            let g = load(dy + o + ch)
-            store(load(acc + ch) + g, acc + ch)
+            let g = Vec.load(dy + o + ch)
+            Vec.store(Vec.load(acc + ch) + g, acc + ch)
             for k in 0..<terms {
-              let centred = load(xs[k] + o + ch) - load(means + k * c + ch)
-              store(load(acc + (k + 1) * c + ch) + g * centred, acc + (k + 1) * c + ch)
+              let centred = Vec.load(xs[k] + o + ch) - Vec.load(means + k * c + ch)
+              Vec.store(Vec.load(acc + (k + 1) * c + ch) + g * centred, acc + (k + 1) * c + ch)
             }
             ch += 16
           }
@@ -247,9 +242,9 @@ enum NodeSumKernels {
           let o = q * c
           var ch = 0
           while ch + 16 <= c {
-            var v = load(dy + o + ch) * load(a + ch) + load(x + o + ch) * load(b + ch) + load(k0 + ch)
-            if !overwrite { v += load(dx + o + ch) }
-            store(v, dx + o + ch)
+            var v = Vec.load(dy + o + ch) * Vec.load(a + ch) + Vec.load(x + o + ch) * Vec.load(b + ch) + Vec.load(k0 + ch)
+            if !overwrite { v += Vec.load(dx + o + ch) }
+            Vec.store(v, dx + o + ch)
             ch += 16
           }
           while ch < c {
@@ -267,15 +262,6 @@ enum NodeSumKernels {
     count >= minParallelCount ? max(1, min(threads, pixels)) : 1
   }
 
-  @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-  }
-  @inline(__always) private static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-  }
-  @inline(__always) private static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-  }
 
   /// A C array of input pointers (the hot loops index it instead of a Swift array).
   private struct Pointers {

@@ -145,3 +145,17 @@ enum Vec {
     while i < n { dst[i] = y[i] > 0 ? src[i] : 0; i += 1 }
   }
 }
+
+extension Vec {
+  /// 16 floats from p (any alignment): the load every SIMD16 kernel of the engine uses.
+  @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+  @inline(__always) static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+  /// 16 floats to p (any alignment).
+  @inline(__always) static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+  }
+}
