@@ -79,11 +79,13 @@ struct SupernetOptions: ParsableArguments {
   @Option(help: "Loss of distilled paths: kd | alpha.") var distillation = "kd"
   @Option(help: "Clip gradients to this global norm.") var clipNorm: Double?
   @Option(help: "Start from this checkpoint of the largest network (mid channels reordered).") var initFrom: String?
+  @Option(help: "Branch from another run's checkpoint (weights, momentum, step, epoch, sampler state); this run's options apply from there on.")
+  var branchFrom: String?
 
   func apply(to c: inout TrainingConfig) throws {
     c.strategy = try choice(strategy, "strategy")
     c.distillation = try choice(distillation, "distillation")
-    c.pathsPerStep = paths; c.clipNorm = clipNorm; c.initFrom = initFrom
+    c.pathsPerStep = paths; c.clipNorm = clipNorm; c.initFrom = initFrom; c.branchFrom = branchFrom
   }
 }
 
@@ -102,6 +104,8 @@ struct RankingOptions: ParsableArguments {
   @Option(help: "Rank pairs only from this epoch on (fractional allowed; λ follows its schedule over the whole run).")
   var rankFrom: Double?
   @Option(help: "Rank pairs only on every k-th step.") var rankEvery: Int?
+  @Option(help: "Draw rank pairs from these architectures only (candidates JSON); the teacher needs scores for them alone.")
+  var rankPool: String?
   @Option(help: "Weight of each pair member's own cross-entropy next to the hinge (0: the hinge alone).")
   var pairTaskWeight: Double?
 
@@ -111,6 +115,7 @@ struct RankingOptions: ParsableArguments {
     c.rank.symmetric = symmetric; c.rank.minDistance = minDistance; c.rank.weightedDistance = weightedDistance
     c.rank.minPriorGap = minPriorGap
     c.rank.fromEpoch = rankFrom; c.rank.everySteps = rankEvery; c.rank.pairTaskWeight = pairTaskWeight
+    c.rank.pool = rankPool
   }
 }
 

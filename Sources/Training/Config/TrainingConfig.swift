@@ -22,6 +22,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
   public var activation = OuterActivation.relu
   /// A checkpoint of the largest subnet to start from (mid channels reordered by importance).
   public var initFrom: String?
+  /// Another run's checkpoint this run branches from: its weights, momentum buffers, step, epoch and sampler
+  /// state, with this run's own options from there on. A branch at the end of a shared SPOS phase compares two
+  /// distillation phases on the same supernet, paired, for the cost of the phases alone.
+  public var branchFrom: String?
 
   // Data
   public var dataset = "fashion-mnist"
@@ -85,6 +89,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     if strategy == .ofa, space != "resnet" {
       throw RDNASError.badInput("progressive shrinking (ofa) is defined for the resnet space only")
     }
+    if branchFrom != nil, initFrom != nil {
+      throw RDNASError.badInput("--branch-from and --init-from exclude each other (a branch takes all its weights)")
+    }
     if let k = keepCheckpoints, k < 1 {
       throw RDNASError.badInput("--keep-checkpoints must be at least 1 (got \(k)); last.safetensors is always kept")
     }
@@ -113,6 +120,10 @@ public struct RankLossConfig: Codable, Sendable, Equatable {
   /// below a 0.05 quantile gap, 87 % at 0.2–0.3, 95–100 % above 0.3), so the hinge learns fewer wrong orders.
   /// Needs a teacher that scores the whole space (`file:PATH` or `random`).
   public var minPriorGap: Double?
+  /// Rank pairs drawn from these architectures only (a candidates JSON), not from the whole space. A teacher
+  /// then needs scores for the pool alone: one computed per run, such as the rank average of a proxy and the
+  /// supernet's own scores at the start of its distillation phase (`tools/ensemble_teacher.py`).
+  public var pool: String?
   /// Rank pairs only from this (fractional) epoch on; before it no pair is sampled or computed, so a late
   /// distillation phase costs its passes only where it runs (nil: from the start).
   public var fromEpoch: Double?

@@ -49,14 +49,25 @@ final class LandmarkTracker {
       }
     }
     archs = chosen
-    let proxy = trainer.state.proxy ?? "flops"
-    let prior = try chosen.map { try trainer.priors.prior(proxy, $0) }
+    // A teacher that scores only a rank pool has no prior for the landmarks; the set then carries FLOPs, named
+    // as such, and τ vs proxy is left out of the evaluations.
+    var proxy = trainer.state.proxy ?? "flops"
+    let prior: [Double]
+    if let p = try Self.priors(trainer, proxy, chosen) { prior = p } else {
+      proxy = "flops"; prior = chosen.map { space.flops($0) }
+    }
     set = LandmarkSet(archs: chosen.map { space.format($0) }, groundTruth: gt, prior: prior, proxy: proxy,
                       flops: chosen.map { space.flops($0) }, params: chosen.map { space.params($0) })
     let images = min(cfg.evalImages, trainer.validation.count)
     let loader = try BatchLoader(dataset: trainer.validation.subset(Array(0..<images)), batchSize: 250, shuffle: false,
                                  dropLast: false, augmentation: .none, normalization: trainer.normalization, seed: 0)
     batches = Array(loader.epoch(0))
+  }
+
+  /// `proxy`'s prior of every landmark, or nil when it is a table teacher missing some of them.
+  static func priors(_ trainer: Trainer, _ proxy: String, _ archs: [Encoding]) throws -> [Double]? {
+    guard try archs.allSatisfy({ try trainer.priors.covers(proxy, $0) }) else { return nil }
+    return try archs.map { try trainer.priors.prior(proxy, $0) }
   }
 
   /// Scores every landmark; in a data-parallel run each rank scores its contiguous part and all ranks
@@ -75,12 +86,12 @@ final class LandmarkTracker {
     let tauGT = try set.groundTruth.map { try KendallTau.tauB(acc, $0) }
     let tauGTLoss = try set.groundTruth.map { try KendallTau.tauB(losses.map { -$0 }, $0) }
     let proxy = trainer.state.proxy ?? set.proxy
-    let prior = try archs.map { try trainer.priors.prior(proxy, $0) }
+    let prior = try Self.priors(trainer, proxy, archs)
     // τ vs proxy and vs the previous evaluation follow the run's score, so what the monitor shows live is
     // what the benchmark reports.
     let scoreBy = trainer.config.rank.scoreBy ?? .accuracy
     let score = scoreBy == .loss ? losses.map { -$0 } : acc
-    let tauProxy = try KendallTau.tauB(score, prior)
+    let tauProxy = try prior.map { try KendallTau.tauB(score, $0) }
     let tauPrev = try trainer.state.previousLandmarkAccuracies.map { try KendallTau.tauB(score, $0) }
     trainer.state.previousLandmarkAccuracies = score
     return EvaluationRecord(step: step, epoch: epoch, accuracies: acc, tauGroundTruth: tauGT, tauProxy: tauProxy,

@@ -78,6 +78,13 @@ public final class PriorCache: @unchecked Sendable {
     return Double(lo) / Double(sorted.count - 1)
   }
 
+  /// Whether `proxy` has a prior for `arch`: false only for a table teacher without a row for it (one that scores
+  /// a rank pool, not the whole space). A table that cannot be read is an error, as in `prior`.
+  public func covers(_ proxy: String, _ arch: Encoding) throws -> Bool {
+    guard proxy.hasPrefix("file:") else { return true }
+    return try table(path: String(proxy.dropFirst(5)))[space.format(arch)] != nil
+  }
+
   /// Uniform in [0, 1), a pure function of (architecture string, seed): FNV-1a then a SplitMix64 finaliser.
   public static func randomPrior(_ arch: String, seed: UInt64) -> Double {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
@@ -89,19 +96,23 @@ public final class PriorCache: @unchecked Sendable {
   }
 
   private func tablePrior(path: String, _ arch: Encoding) throws -> Double {
-    if tables[path] == nil {
-      let table = try GroundTruth.load(path: path, column: path.lowercased().hasSuffix(".csv") ? "score" : nil)
-      var byArch: [String: Double] = [:]
-      for e in table.entries {
-        let key = (try? space.format(space.parse(e.arch))) ?? e.arch
-        byArch[key] = e.score
-      }
-      tables[path] = byArch
-    }
     let name = space.format(arch)
-    guard let v = tables[path]?[name] else {
+    guard let v = try table(path: path)[name] else {
       throw RDNASError.badInput("prior table \(path) has no score for architecture \(name)")
     }
     return v
+  }
+
+  /// The table at `path`, read once, keyed by the space's canonical architecture string.
+  private func table(path: String) throws -> [String: Double] {
+    if let t = tables[path] { return t }
+    let loaded = try GroundTruth.load(path: path, column: path.lowercased().hasSuffix(".csv") ? "score" : nil)
+    var byArch: [String: Double] = [:]
+    for e in loaded.entries {
+      let key = (try? space.format(space.parse(e.arch))) ?? e.arch
+      byArch[key] = e.score
+    }
+    tables[path] = byArch
+    return byArch
   }
 }

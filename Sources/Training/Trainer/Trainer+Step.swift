@@ -103,8 +103,12 @@ extension Trainer {
   /// sampler), priors from the proxy, hinge × λ back-propagated.
   func rankPair(x: Tensor, labels: [Int32], proxy: String, lambda: Double, rng: inout RandomSource,
                 weights: WeightLayoutCache? = nil) throws -> RankPairRecord {
-    let a = space.sample(using: &rng)
-    var b = space.sample(using: &rng)
+    let draw: (inout RandomSource) -> Encoding = { [space, rankPool] rng in
+      guard let rankPool else { return space.sample(using: &rng) }
+      return rankPool[Int(rng.next() % UInt64(rankPool.count))]
+    }
+    let a = draw(&rng)
+    var b = draw(&rng)
     let distance: (Encoding, Encoding) -> Double = { [space, config] u, v in
       if config.rank.weightedDistance, let nb = space as? NB201Space { return nb.weightedDistance(u, v) }
       return space.distance(u, v)
@@ -120,7 +124,7 @@ extension Trainer {
       return true
     }
     var tries = 0
-    while try !acceptable(b), tries < 1000 { b = space.sample(using: &rng); tries += 1 }
+    while try !acceptable(b), tries < 1000 { b = draw(&rng); tries += 1 }
     let pa = try priors.prior(proxy, a), pb = try priors.prior(proxy, b)
     let t = Tape(training: true)
     t.precision = context.precision

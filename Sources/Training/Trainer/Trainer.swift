@@ -25,6 +25,8 @@ public final class Trainer: @unchecked Sendable {
   let sampler: PathSampler
   let schedule: LRSchedule
   let priors: PriorCache
+  /// The architectures rank pairs are drawn from (`--rank-pool`); nil: the whole space.
+  let rankPool: [Encoding]?
   var landmarks: LandmarkTracker?
   public internal(set) var state: TrainerState
   var sinks: [(TrainerEvent) -> Void] = []
@@ -51,6 +53,7 @@ public final class Trainer: @unchecked Sendable {
     try config.validate()
     folder = RunFolder(path: config.runDirectory)
     var loaded: Checkpoint.Loaded?
+    var loadedPath = folder.lastCheckpointPath
     if resume {
       guard FileManager.default.fileExists(atPath: folder.lastCheckpointPath) else {
         throw RDNASError.badInput("cannot resume \(folder.path): no checkpoints/last.safetensors")
@@ -62,6 +65,9 @@ public final class Trainer: @unchecked Sendable {
         config = saved
         config.epochs = max(epochs, saved.epochs)
       }
+    } else if let branch = config.branchFrom {
+      loaded = try Self.loadBranchPoint(branch, for: config)
+      loadedPath = branch
     }
 
     let data = try RunData.load(&config)
@@ -111,13 +117,21 @@ public final class Trainer: @unchecked Sendable {
     case .step: schedule = .step(base: config.lr, milestones: [total / 2, total * 3 / 4], gamma: 0.1)
     }
     priors = PriorCache(space: space, scorer: proxyScorer, seed: config.seed)
+    let space = self.space
+    rankPool = try config.rank.pool.map { path in
+      let archs = try Candidates.load(path: path, space: space).archs
+      guard archs.count >= 2 else { throw RDNASError.badFile(path: path, reason: "a rank pool needs at least 2 architectures") }
+      return archs
+    }
     state = TrainerState(step: 0, epoch: 0, batchInEpoch: 0, rng: RandomSource(seed: config.seed ^ 0x5A17).state,
                          proxy: config.rank.proxy)
 
     if let loaded {
-      try Checkpoint.restoreWeights(loaded, into: net.store, path: folder.lastCheckpointPath)
+      try Checkpoint.restoreWeights(loaded, into: net.store, path: loadedPath)
       try Checkpoint.restoreOptimizer(loaded, into: optimizer)
       if let s = loaded.state { state = s }
+      // A branch guides with its own proxy from the branch point on (a resumed run keeps the one in force).
+      if !resume, config.branchFrom != nil { state.proxy = config.rank.proxy }
     } else if let initFrom = config.initFrom {
       try InitFromLargest.load(path: initFrom, into: net)
     }
@@ -126,6 +140,26 @@ public final class Trainer: @unchecked Sendable {
       control = ControlChannel.Reader(runFolder: folder.path)
     }
     landmarks = try LandmarkTracker(trainer: self)
+  }
+
+  /// Reads a branch point: an rdnas checkpoint of a run whose batches line up with this one (same dataset and
+  /// batch size; the network is checked weight by weight on restore) and that ends before this run does.
+  static func loadBranchPoint(_ path: String, for config: TrainingConfig) throws -> Checkpoint.Loaded {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw RDNASError.badInput("--branch-from \(path): no such checkpoint")
+    }
+    let loaded = try Checkpoint.load(path: path)
+    guard let state = loaded.state, let parent = loaded.config else {
+      throw RDNASError.badFile(path: path, reason: "no trainer state or config in its metadata (not a training checkpoint)")
+    }
+    if parent.dataset != config.dataset || parent.batchSize != config.batchSize || parent.space != config.space {
+      throw RDNASError.badInput("--branch-from \(path): trained on \(parent.space)/\(parent.dataset) with batch "
+        + "\(parent.batchSize), this run is \(config.space)/\(config.dataset) with batch \(config.batchSize)")
+    }
+    guard state.epoch < config.epochs else {
+      throw RDNASError.badInput("--branch-from \(path) is at epoch \(state.epoch): --epochs must exceed it (got \(config.epochs))")
+    }
+    return loaded
   }
 
   /// Receives every event (called on the training thread; hand off quickly).
