@@ -136,7 +136,7 @@ def budget(cfg):
     if is_long(cfg): return ["spos-e40"], False
     # Warm starts: SPOS-15 (round 9's first warm start's budget), the exact equal wall time where it was run
     # (warm 20: 20 + 3 × 5 = 35 pass-epochs; warm 25: 40, spos-e40 itself), and SPOS-40, the free-ensemble partner.
-    if cfg == "rd-swapreg-warm20": return ["spos-e15", "spos-e35", "spos-e40"], False
+    if cfg.endswith("-warm20"): return ["spos-e15", "spos-e35", "spos-e40"], False
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
     return (["spos-e15", "spos"] if re.search(r"-p2(-|$)", cfg) else ["spos-e9", "spos"]), True
 def spos_baselines(cfg):  # equal steps first, then equal wall time: the order of the rows against SPOS itself
@@ -153,6 +153,10 @@ VARIANT_OF.update({v: ["rd-swapreg-warm-gap3"] for v in ["rd-swapreg-warm-l20", 
 VARIANT_OF["rd-swapreg-warm20"].append("rd-swapreg-warm15")
 # Round 11's 25-epoch SPOS phase against the 15- and 20-epoch ones.
 VARIANT_OF["rd-swapreg-warm25"] = ["rd-swapreg-warm15", "rd-swapreg-warm20"]
+# Round 12's second distillation phases of warm 20 (20 + 6 × 5 = 50 pass-epochs, beyond spos-e40) against warm 20
+# itself (the same supernet up to the branch point), and the ensemble teacher against SWAP-reg alone on the same pool.
+VARIANT_OF["rd-swapreg-warm20-pool3"] = ["rd-swapreg-warm20"]
+VARIANT_OF["rd-swapreg-warm20-ens3"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-pool3"]
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]

@@ -51,6 +51,14 @@ LATE="--strategy spos --paths 1 --epochs 30 --pairs 1 --min-distance 4 --lambda-
 # pass-epochs, exactly the wall time of spos-e40 (three seeds already), so its SPOS baseline at equal wall time exists.
 # What every warm start shares; each line below adds its epochs, SPOS phase (--rank-from), λ and landmark cadence.
 WARM="--strategy spos --paths 1 --pairs 2 --min-distance 4 --lambda-schedule constant --symmetric --min-prior-gap 0.3 --proxy file:$R/teacher-swapreg.csv"
+# Round 12: branches of warm 20 (`--branch-from` its checkpoint, seed by seed; @SEED@ is the run's seed), so a new
+# phase is paired with warm 20 on the very same supernet and costs that phase alone. Warm 20's SPOS-phase supernet
+# ranks the pool at τ 0.26-0.31 (epoch 19, −loss), so its ensemble with SWAP-reg (0.62-0.65) is below SWAP-reg alone
+# (0.73): no target for the first distillation phase. The distilled supernet's ensemble with SWAP-reg is 0.06 above
+# either (0.778), so a second phase (3 more epochs of two confident pairs, to 26) distils towards the rank average of
+# SWAP-reg and warm 20's own final −loss on a pool of 1,000 cells apart from the held-out and calibration ones;
+# its control spends the same 3 epochs on the same pool with SWAP-reg alone.
+BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-pool $R/ens/pool.json --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-022.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -80,6 +88,8 @@ rd-swapreg-warm15|$WARM --epochs 18 --lambda-max 10 --rank-from 15 --eval-every 
 rd-swapreg-warm20|$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5
 rd-swapreg-warm25|$WARM --epochs 28 --lambda-max 10 --rank-from 25 --eval-every 7
 rd-swapreg-warm10-d6|$WARM --epochs 16 --lambda-max 10 --rank-from 10 --eval-every 4
+rd-swapreg-warm20-ens3|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv}
+rd-swapreg-warm20-pool3|$BRANCH
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
@@ -87,9 +97,24 @@ teacher() {
     --threads 1 --proxies swap,params --swap-repeats 1 --all --out "$R/all-swap.csv" 2> "$R/all-swap.log"
   python3 tools/swap_teacher.py "$R/all-swap.csv" "$R/teacher-swapreg.csv"
 }
+# The ensemble teacher of a branch: warm 20's final supernet scores the pool (500 images, BN recalibrated), then
+# tools/ensemble_teacher.py rank-averages its −loss with SWAP-reg (about 8 minutes of one core).
+ensemble_teacher() {  # seed
+  local parent=$R/rd-swapreg-warm20-s$1
+  [ -f "$R/ens/pool.json" ] || python3 tools/uniform_cells.py $GT 1000 4242 "$R/ens/pool.json" \
+    --exclude "$R/heldout-uniform.json" "$R/calibration.json"
+  [ -f "$R/ens/pool-e22-s$1.json" ] || $BIN eval --run $parent --checkpoint $parent/checkpoints/epoch-022.safetensors \
+    --archs "$R/ens/pool.json" --out "$R/ens/pool-e22-s$1.json" --images 500 --bn-recalibrate 5 --threads 1 \
+    --precision fp32 2>> "$R/ens/pool-s$1.log"
+  [ -f "$R/ens/teacher-s$1.csv" ] || python3 tools/ensemble_teacher.py "$R/teacher-swapreg.csv" \
+    "$R/ens/pool-e22-s$1.json" "$R/ens/teacher-s$1.csv"
+}
 run() {  # name seed options...
   local name=$1 seed=$2; shift 2
+  set -- "${@//@SEED@/$seed}"
   [[ "$name" == rd-swapreg* ]] && teacher
+  mkdir -p "$R/ens"
+  [[ "$name" == *-ens3 ]] && ensemble_teacher $seed
   local run=$name-s$seed t0=$(date +%s)
   # Trained means the last "finished" event was not a stop; a stopped or killed run resumes from its checkpoint.
   if ! grep '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null | tail -1 | grep -q '"stopped":false'; then
