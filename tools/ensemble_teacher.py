@@ -8,7 +8,21 @@ supernet to keep its own order where the teacher is unsure.
 Usage: ensemble_teacher.py TEACHER.csv POOL-EVAL.json OUT.csv [--score loss|acc] [--teacher-weight W]"""
 import argparse, csv, json
 import numpy as np
-from scipy import stats
+
+def ranks(x):
+    """1-based ranks, ties sharing their mean rank (scipy.stats.rankdata's default, without needing scipy)."""
+    x = np.asarray(x, dtype=float)
+    order = np.argsort(x, kind="mergesort")
+    r = np.empty(len(x)); r[order] = np.arange(1, len(x) + 1)
+    for v in np.unique(x):
+        tie = x == v
+        r[tie] = r[tie].mean()
+    return r
+
+def kendall_tau_b(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    dx, dy = np.sign(x[:, None] - x[None, :]), np.sign(y[:, None] - y[None, :])
+    return (dx * dy).sum() / np.sqrt((dx != 0).sum() * (dy != 0).sum())
 
 ap = argparse.ArgumentParser()
 ap.add_argument("teacher"); ap.add_argument("pool_eval"); ap.add_argument("out")
@@ -24,8 +38,8 @@ if missing:
 own = np.array([-v["loss"] if a.score == "loss" else v["acc"] for v in pool.values()])
 prior = np.array([teacher[x] for x in archs])
 w = a.teacher_weight
-score = (w * stats.rankdata(prior) + (1 - w) * stats.rankdata(own)) / len(archs)
+score = (w * ranks(prior) + (1 - w) * ranks(own)) / len(archs)
 with open(a.out, "w", newline="") as f:
-    out = csv.writer(f); out.writerow(["arch", "score"])
+    out = csv.writer(f, lineterminator="\n"); out.writerow(["arch", "score"])
     out.writerows(zip(archs, score))
-print(f"{len(archs)} pool cells -> {a.out} (τ teacher vs supernet on the pool {stats.kendalltau(prior, own)[0]:.3f})")
+print(f"{len(archs)} pool cells -> {a.out} (τ teacher vs supernet on the pool {kendall_tau_b(prior, own):.3f})")
