@@ -5,9 +5,10 @@ import Common
 /// `Tape.nodeSum` (an NB201 node's BN terms, plain terms and ReLU in one pass each way) against the plain ops it
 /// replaces: oneDNN's BN per term, then the sum and the ReLU.
 final class NodeSumTests: XCTestCase {
-  /// Values, the input gradients of every term (fresh and added to a gradient already there) and the running
-  /// statistics, for several mixes of BN and plain terms; shapes with channels a multiple of 16 (the SIMD path,
-  /// on two threads above the parallel threshold), below 16 and between (SIMD plus scalar tail).
+  /// Values, the input gradients of every term (fresh and added to a gradient already there), γ's and β's
+  /// gradients (affine BN, added to the ones already there) and the running statistics, for several mixes of BN
+  /// and plain terms; shapes with channels a multiple of 16 (the SIMD path, on two threads above the parallel
+  /// threshold), below 16 and between (SIMD plus scalar tail); BN parameters wider than the channels used.
   func testMatchesBatchNormThenSumAndReLU() throws {
     let saved = DNNL.threads
     defer { DNNL.setThreads(saved) }
@@ -16,7 +17,7 @@ final class NodeSumTests: XCTestCase {
       (Shape(3, 32, 16, 16), 1, 3, 0, true), (Shape(2, 4, 5, 5), 1, 1, 2, true), (Shape(2, 20, 3, 3), 1, 2, 1, false),
       (Shape(5, 64, 8, 8), 2, 1, 1, true),
     ]
-    for (shape, threads, nBN, nPlain, wantReLU) in cases {
+    for ((shape, threads, nBN, nPlain, wantReLU), affine) in cases.flatMap({ c in [false, true].map { (c, $0) } }) {
       DNNL.setThreads(threads)
       var rng = RandomSource(seed: UInt64(shape.count + nBN))
       let dySum = (0..<shape.count).map { _ in rng.nextGaussian() }
@@ -33,7 +34,14 @@ final class NodeSumTests: XCTestCase {
         }
         let plain = (0..<nPlain).map { randomTensor(shape, seed: UInt64(60 + $0)) }
         let store = ParameterStore()
-        let bns = (0..<nBN).map { BatchNormParams("bn\($0)", channels: shape.c, affine: false, in: store) }
+        let bns = (0..<nBN).map { BatchNormParams("bn\($0)", channels: shape.c + (affine ? 3 : 0), affine: affine, in: store) }
+        var prng = RandomSource(seed: 17)
+        for bn in bns {
+          bn.gamma?.values = (0..<bn.channels).map { _ in 1 + 0.5 * prng.nextGaussian() }
+          bn.beta?.values = (0..<bn.channels).map { _ in prng.nextGaussian() }
+          // A gradient already there: the backward must add to it.
+          bn.gamma?.grad.update(repeating: 0.25, count: bn.channels); bn.beta?.grad.update(repeating: -0.5, count: bn.channels)
+        }
         let t = Tape(training: true)
         let (s, r): (Tensor, Tensor?)
         if fused {
@@ -48,12 +56,13 @@ final class NodeSumTests: XCTestCase {
         var loss = t.sum(t.multiplyConstant(s, Tensor(shape: shape, values: dySum)))
         if let r { loss = t.add(loss, t.sum(t.multiplyConstant(r, Tensor(shape: shape, values: dyReLU)))) }
         try t.backward(loss)
-        results.append(s.values + (r?.values ?? []) + (bnInputs + plain).flatMap { $0.gradValues ?? [] })
+        results.append(s.values + (r?.values ?? []) + (bnInputs + plain).flatMap { $0.gradValues ?? [] }
+                       + bns.flatMap { ($0.gamma?.gradValues ?? []) + ($0.beta?.gradValues ?? []) })
         running.append(bns.flatMap { $0.runningMean.values + $0.runningVar.values })
       }
       let scale = results[1].map(abs).max() ?? 1
       let worst = zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0
-      XCTAssertLessThan(worst, 2e-5 * max(scale, 1), "\(shape), \(nBN) BN + \(nPlain) plain, \(threads) thread(s)")
+      XCTAssertLessThan(worst, 2e-5 * max(scale, 1), "\(shape), \(nBN) BN + \(nPlain) plain, \(threads) thread(s), affine \(affine)")
       XCTAssertEqual(results[0].count, results[1].count)
       for (a, b) in zip(running[0], running[1]) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
     }
@@ -71,13 +80,35 @@ final class NodeSumTests: XCTestCase {
     }
   }
 
-  /// Affine BN (not fused) is the plain ops, bit for bit.
-  func testFallsBackToThePlainOpsForAffineBN() throws {
+  /// γ and β against finite differences (affine BN terms fold them into the pass).
+  func testAffineGradientMatchesFiniteDifferences() throws {
+    let store = ParameterStore()
+    let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 3, affine: true, in: store) }
+    var rng = RandomSource(seed: 74)
+    for bn in bns {
+      bn.gamma?.values = (0..<3).map { _ in 1 + 0.5 * rng.nextGaussian() }
+      bn.beta?.values = (0..<3).map { _ in rng.nextGaussian() }
+    }
+    let xs = (0..<2).map { randomTensor(Shape(2, 3, 3, 3), seed: UInt64(75 + $0)) }
+    let plain = randomTensor(Shape(2, 3, 3, 3), seed: 77)
+    let w = randomTensor(Shape(2, 3, 3, 3), seed: 78, requiresGrad: false)
+    try GradientCheck().run(inputs: xs + [plain], params: bns.flatMap { [$0.gamma!, $0.beta!] }) { t in
+      t.multiplyConstant(t.nodeSum(plain: [plain], normalized: Array(zip(xs, bns)), relu: false)!.sum, w)
+    }
+  }
+
+  /// A ReLU observer (a proxy reading activations) gets the plain ops, which show it the ReLU's input.
+  func testFallsBackToThePlainOpsForAReLUObserver() throws {
     let shape = Shape(2, 16, 4, 4)
     let store = ParameterStore()
     let bn = BatchNormParams("bn", channels: 16, affine: true, in: store)
     let x = randomTensor(shape, seed: 80), p = randomTensor(shape, seed: 81)
-    let a = Tape(training: true).nodeSum(plain: [p], normalized: [(x, bn)], relu: true)!
+    let observed = Tape(training: true)
+    var seen: [Tensor] = []
+    observed.reluObserver = { seen.append($0) }
+    let a = observed.nodeSum(plain: [p], normalized: [(x, bn)], relu: true)!
+    XCTAssertEqual(seen.count, 1)
+    XCTAssertEqual(seen.first?.values, a.sum.values)
     let t = Tape(training: true)
     let s = t.add(p, t.batchNorm(x, bn))
     XCTAssertEqual(a.sum.values, s.values)
@@ -88,12 +119,15 @@ final class NodeSumTests: XCTestCase {
   /// is dy/√(var + eps). Against oneDNN's BN in eval mode, then the sum and the ReLU.
   func testEvalModeUsesTheRunningStatistics() throws {
     let shape = Shape(3, 20, 5, 5)
+    for affine in [false, true] {
     var results: [[Float]] = []
     for fused in [true, false] {
       let store = ParameterStore()
-      let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 24, affine: false, in: store) }
+      let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 24, affine: affine, in: store) }
       var rng = RandomSource(seed: 90)
       for bn in bns {
+        bn.gamma?.values = (0..<24).map { _ in 1 + 0.5 * rng.nextGaussian() }
+        bn.beta?.values = (0..<24).map { _ in rng.nextGaussian() }
         bn.runningMean.values = (0..<24).map { _ in rng.nextGaussian() }
         bn.runningVar.values = (0..<24).map { _ in 0.5 + abs(rng.nextGaussian()) }
       }
@@ -110,10 +144,12 @@ final class NodeSumTests: XCTestCase {
       let w = randomTensor(shape, seed: 94, requiresGrad: false)
       try t.backward(t.add(t.sum(t.multiplyConstant(try XCTUnwrap(r), w)), t.sum(t.multiplyConstant(s, w))))
       results.append(s.values + r!.values + (xs + [p]).flatMap { $0.gradValues ?? [] }
-                     + bns.flatMap { $0.runningMean.values + $0.runningVar.values })
+                     + bns.flatMap { $0.runningMean.values + $0.runningVar.values }
+                     + bns.flatMap { ($0.gamma?.gradValues ?? []) + ($0.beta?.gradValues ?? []) })
     }
     XCTAssertEqual(results[0].count, results[1].count)
     let worst = zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0
-    XCTAssertLessThan(worst, 1e-5)
+    XCTAssertLessThan(worst, 1e-5 * max(1, results[1].map(abs).max() ?? 1), "affine \(affine)")
+    }
   }
 }

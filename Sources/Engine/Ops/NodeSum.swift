@@ -7,13 +7,14 @@
 /// gradient.
 ///
 /// BN here is, in training, the batch's biased variance, eps 1e-5, running statistics updated as `Tape.batchNorm`
-/// does; in eval mode the running statistics (then the backward is dx = dy/√(var + eps)). Affine BN, BN switched off
-/// and a ReLU observer take the plain ops.
+/// does; in eval mode the running statistics (then the backward is dx = γ·dy/√(var + eps)). Affine BN terms (a
+/// resnet block's join: BN(conv2) + shortcut, or + BN(downsample conv)) fold γ and β into the pass and take their
+/// gradients from the backward's channel sums. BN switched off and a ReLU observer take the plain ops.
 extension Tape {
   public func nodeSum(plain: [Tensor], normalized: [(Tensor, BatchNormParams)], relu wantReLU: Bool)
     -> (sum: Tensor, relu: Tensor?)? {
     let fused = !skipBatchNorm && reluObserver == nil && !normalized.isEmpty
-      && normalized.allSatisfy { !$0.1.affine && $0.0.shape.rank == 4 && $0.0.shape.c <= $0.1.channels }
+      && normalized.allSatisfy { $0.0.shape.rank == 4 && $0.0.shape.c <= $0.1.channels }
     guard fused else {
       let terms = plain + normalized.map { batchNorm($0.0, $0.1) }
       if terms.count >= 2 && wantReLU { let (s, r) = sumAndReLU(terms); return (s, r) }
@@ -27,20 +28,20 @@ extension Tape {
     let r = wantReLU ? Tensor(shape: shape, requiresGrad: true) : nil
 
     // Batch statistics of every BN term, the running statistics updated with them (eval: the running ones).
-    var stats: [NodeSumKernels.Moments] = []
+    var terms: [NodeSumKernels.Term] = []
     for (x, bn) in normalized {
       costs?.batchNormElements += Double(x.count / x.shape.n)
-      guard training else {
-        stats.append(NodeSumKernels.Moments(mean: Array(bn.runningMean.values[0..<c]),
-                                            variance: Array(bn.runningVar.values[0..<c])))
-        continue
+      let m: NodeSumKernels.Moments
+      if training {
+        m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: threads)
+        updateRunningStatistics(bn, mean: m.mean, variance: m.variance, channels: c, count: pixels)
+      } else {
+        m = NodeSumKernels.Moments(mean: Array(bn.runningMean.values[0..<c]), variance: Array(bn.runningVar.values[0..<c]))
       }
-      let m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: threads)
-      updateRunningStatistics(bn, mean: m.mean, variance: m.variance, channels: c, count: pixels)
-      stats.append(m)
+      terms.append(NodeSumKernels.Term(x: x.data, moments: m, gamma: bn.gamma.map { UnsafePointer($0.value) },
+                                       beta: bn.beta.map { UnsafePointer($0.value) }))
     }
-    NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) },
-                           normalized: zip(normalized, stats).map { (UnsafePointer($0.0.0.data), $0.1) },
+    NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) }, normalized: terms,
                            sum: s.data, relu: r?.data, pixels: pixels, channels: c, threads: threads)
 
     let batchStatistics = training  // (not `self.training` in the closure: the tape holds its entries)
@@ -49,8 +50,14 @@ extension Tape {
       // The BN terms read dy first; then the plain terms take it, the last one taking the buffer itself.
       var outputs: [(UnsafeMutablePointer<Float>, Bool)?] = []
       for (x, _) in normalized { outputs.append(x.requiresGrad ? x.gradForWriting() : nil) }
-      NodeSumKernels.backward(dy, normalized: zip(normalized, stats).map { (UnsafePointer($0.0.0.data), $0.1) },
-                              batchStatistics: batchStatistics, into: outputs, pixels: pixels, channels: c, threads: threads)
+      let affine: [(gamma: Parameter, beta: Parameter)?] = normalized.map { (_, bn) in
+        guard let g = bn.gamma, let b = bn.beta else { return nil }
+        return (g, b)
+      }
+      NodeSumKernels.backward(dy, normalized: terms, batchStatistics: batchStatistics, into: outputs,
+                              parameterGradients: affine.map { $0.map { ($0.gamma.grad, $0.beta.grad) } },
+                              pixels: pixels, channels: c, threads: threads)
+      for case let (g, b)? in affine { g.touched = true; b.touched = true }
       let takers = plain.filter(\.requiresGrad)
       for x in takers.dropLast() { x.accumulateGrad(dy) }
       takers.last?.accumulateGrad(takingFrom: s)
@@ -63,6 +70,18 @@ extension Tape {
 enum NodeSumKernels {
   static let minParallelCount = 1 << 16
   static let eps: Float = 1e-5
+
+  /// A BN term: its input [pixels, channels] (nhwc), statistics, and γ, β when affine (the first `channels` of each).
+  struct Term {
+    let x: UnsafePointer<Float>
+    let moments: Moments
+    let gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?
+    init(x: UnsafePointer<Float>, moments: Moments, gamma: UnsafePointer<Float>? = nil, beta: UnsafePointer<Float>? = nil) {
+      self.x = x; self.moments = moments; self.gamma = gamma; self.beta = beta
+    }
+    /// γ of channel `ch` (1 when not affine).
+    func scale(_ ch: Int) -> Float { gamma?[ch] ?? 1 }
+  }
 
   /// A BN term's batch statistics: per-channel mean, biased variance and 1/√(variance + eps).
   struct Moments {
@@ -117,21 +136,22 @@ enum NodeSumKernels {
     return Moments(mean: mean, variance: variance)
   }
 
-  /// sum = Σ plain + Σ (x_i − mean_i)·invStd_i, relu = max(sum, 0) when given; one pass.
-  static func forward(plain: [UnsafePointer<Float>], normalized: [(UnsafePointer<Float>, Moments)],
+  /// sum = Σ plain + Σ γ_i·(x_i − mean_i)·invStd_i + β_i, relu = max(sum, 0) when given; one pass.
+  static func forward(plain: [UnsafePointer<Float>], normalized: [Term],
                       sum: UnsafeMutablePointer<Float>, relu: UnsafeMutablePointer<Float>?, pixels: Int, channels c: Int,
                       threads: Int) {
     // Inputs and coefficients as raw pointers, so the hot loop touches no Swift array: per BN term,
-    // y = x·a + b with a = invStd, b = −mean·invStd (one multiply-add an element).
-    let inputs = Pointers(plain + normalized.map(\.0))
+    // y = x·a + b with a = γ·invStd, b = β − mean·γ·invStd (one multiply-add an element).
+    let inputs = Pointers(plain + normalized.map(\.x))
     defer { inputs.free() }
     let nPlain = plain.count, terms = normalized.count
     let coefficients = Buffer.allocate(2 * terms * c)
     defer { Buffer.free(coefficients) }
     for (k, term) in normalized.enumerated() {
       for ch in 0..<c {
-        coefficients[2 * k * c + ch] = term.1.invStd[ch]
-        coefficients[(2 * k + 1) * c + ch] = -term.1.mean[ch] * term.1.invStd[ch]
+        let a = term.scale(ch) * term.moments.invStd[ch]
+        coefficients[2 * k * c + ch] = a
+        coefficients[(2 * k + 1) * c + ch] = (term.beta?[ch] ?? 0) - term.moments.mean[ch] * a
       }
     }
     let ptrs = inputs.base
@@ -166,26 +186,29 @@ enum NodeSumKernels {
     }
   }
 
-  /// dx_i (+)= invStd_i · (dy − mean(dy) − x̂_i · mean(dy · x̂_i)), the non-affine BN backward, for every BN term
-  /// at once: one pass for the channel sums Σdy (shared) and Σdy·(x_i − mean_i), one writing each dx_i as
-  /// A·dy + B·x + C per channel (without `batchStatistics` the statistics are constants: A = invStd, B = C = 0,
-  /// and the first pass is skipped). `outputs[i]`: dx_i and whether to overwrite it (nil: x_i takes no gradient).
-  static func backward(_ dy: UnsafePointer<Float>, normalized: [(UnsafePointer<Float>, Moments)],
-                       batchStatistics: Bool, into outputs: [(UnsafeMutablePointer<Float>, Bool)?], pixels: Int, channels c: Int,
-                       threads: Int) {
+  /// dx_i (+)= γ_i·invStd_i · (dy − mean(dy) − x̂_i · mean(dy · x̂_i)), the BN backward, for every BN term at once:
+  /// one pass for the channel sums Σdy (shared) and Σdy·(x_i − mean_i), one writing each dx_i as A·dy + B·x + C per
+  /// channel (without `batchStatistics` the statistics are constants: A = γ·invStd, B = C = 0, and the first pass
+  /// runs only for γ and β). `outputs[i]`: dx_i and whether to overwrite it (nil: x_i takes no gradient);
+  /// `parameterGradients[i]`: where an affine term adds dγ = invStd·Σdy·(x − mean) and dβ = Σdy.
+  static func backward(_ dy: UnsafePointer<Float>, normalized: [Term], batchStatistics: Bool,
+                       into outputs: [(UnsafeMutablePointer<Float>, Bool)?],
+                       parameterGradients: [(UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?] = [],
+                       pixels: Int, channels c: Int, threads: Int) {
     let terms = normalized.count, width = (terms + 1) * c
     let parts = split(pixels * c, threads: threads, pixels: pixels)
     let sums = UnsafeMutablePointer<Double>.allocate(capacity: width * parts)
     sums.initialize(repeating: 0, count: width * parts)
     defer { sums.deallocate() }
     // Pass 1: per part, [Σdy | Σdy·(x_1 − mean_1) | …], in float over 256-pixel runs, then double.
-    let inputs = Pointers(normalized.map(\.0))
+    let inputs = Pointers(normalized.map(\.x))
     defer { inputs.free() }
     let means = Buffer.allocate(terms * c)
     defer { Buffer.free(means) }
-    for (k, term) in normalized.enumerated() { for ch in 0..<c { means[k * c + ch] = term.1.mean[ch] } }
+    for (k, term) in normalized.enumerated() { for ch in 0..<c { means[k * c + ch] = term.moments.mean[ch] } }
     let xs = inputs.base
-    if batchStatistics { OpenMPTeam.run(threads: parts) { part, used in
+    let wantParameters = parameterGradients.contains { $0 != nil }
+    if batchStatistics || wantParameters { OpenMPTeam.run(threads: parts) { part, used in
       let range = OpenMPTeam.slice(pixels, part: part, parts: used)
       let acc = Buffer.allocate(width)
       defer { Buffer.free(acc) }
@@ -225,11 +248,15 @@ enum NodeSumKernels {
       for ch in 0..<c {
         var sdy = 0.0, sdyx = 0.0
         for part in 0..<parts { sdy += sums[width * part + ch]; sdyx += sums[width * part + (k + 1) * c + ch] }
-        let s = Double(normalized[k].1.invStd[ch]), mean = Double(normalized[k].1.mean[ch])
-        let slope = batchStatistics ? s * s * s * sdyx / n : 0
-        abc[3 * k * c + ch] = Float(s)
+        let s = Double(normalized[k].moments.invStd[ch]), mean = Double(normalized[k].moments.mean[ch])
+        let g = Double(normalized[k].scale(ch))
+        let slope = batchStatistics ? g * s * s * s * sdyx / n : 0
+        abc[3 * k * c + ch] = Float(g * s)
         abc[(3 * k + 1) * c + ch] = Float(-slope)
-        abc[(3 * k + 2) * c + ch] = batchStatistics ? Float(slope * mean - s * sdy / n) : 0
+        abc[(3 * k + 2) * c + ch] = batchStatistics ? Float(slope * mean - g * s * sdy / n) : 0
+        if k < parameterGradients.count, let (dGamma, dBeta) = parameterGradients[k] {
+          dGamma[ch] += Float(s * sdyx); dBeta[ch] += Float(sdy)
+        }
       }
     }
     // Pass 2: every term's gradient.

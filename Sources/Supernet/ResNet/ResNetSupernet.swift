@@ -20,6 +20,9 @@ public final class ResNetSupernet: Supernet {
   let stem: ConvLayer, stemBN: BatchNormParams
   let stages: [[Block]]
   let fc: LinearLayer
+  /// Each block's join (BN(conv2) + shortcut, ReLU) as one op each way (`Tape.nodeSum`); off only to test that
+  /// wiring against the plain ops.
+  var fusesJoins = true
 
   /// The supernet: every layer at its largest width and every stage at its largest depth.
   public convenience init(space: ResNetSpace, activation: OuterActivation = .relu, seed: UInt64) {
@@ -80,11 +83,17 @@ public final class ResNetSupernet: Supernet {
       for (b, w) in widths.enumerated() {
         let blk = stages[s][b]
         let mid = blk.bn1.relu(t, blk.conv1(t, h, out: w.mid))
-        let y = blk.bn2(t, blk.conv2(t, mid, out: w.out))
+        let z = blk.conv2(t, mid, out: w.out)
         // Identity shortcuts only occur where widths are tied; slicing covers a wider input defensively.
         if t.dropResiduals {
-          h = outer(t, y, blk.slope)
+          h = outer(t, blk.bn2(t, z), blk.slope)
+        } else if activation == .relu, fusesJoins {
+          // The join as one op each way: BN(conv2) + the shortcut (itself BN(conv) or the input), then the ReLU.
+          let projected = blk.shortcut.map { ($0.conv(t, h, out: w.out), $0.bn) }
+          let plain = projected == nil ? [t.sliceChannels(h, w.out)] : []
+          h = t.nodeSum(plain: plain, normalized: [(z, blk.bn2)] + (projected.map { [$0] } ?? []), relu: true)!.relu!
         } else {
+          let y = blk.bn2(t, z)
           let shortcut = blk.shortcut.map { $0.bn(t, $0.conv(t, h, out: w.out)) } ?? t.sliceChannels(h, w.out)
           h = activation == .relu ? t.addReLU(y, shortcut) : outer(t, t.add(y, shortcut), blk.slope)
         }
