@@ -71,7 +71,7 @@ final class NB201GradientTests: XCTestCase {
     XCTAssertEqual(counted.profile?.forward["avgPool3x3"]?.calls, 3, "one pooling per node and cell")
     let t = Tape(training: true)
     try t.backward(loss(t))
-    let params = net.store.all.filter { $0.grad != nil }
+    let params = net.store.trainable
     let grads = params.map(\.gradValues), base = params.map(\.values)
     let norm = grads.reduce(Float(0)) { $0 + $1.reduce(0) { $0 + $1 * $1 } }.squareRoot()
     func shifted(_ step: Float) -> Float {
