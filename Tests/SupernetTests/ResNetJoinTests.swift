@@ -53,4 +53,29 @@ final class ResNetJoinTests: XCTestCase {
       }
     }
   }
+
+  /// The same for the ResNet-20 of `rdnas bench --what engine`.
+  func testFusedJoinsMatchTheUnfusedResNet20() throws {
+    let net = ResNet20(inputChannels: 3, classes: 4, seed: 6)
+    defer { net.fusesJoins = true }
+    var rng = RandomSource(seed: 8)
+    for p in net.store.trainable where p.shape.count == 1 && !p.name.hasPrefix("fc") {
+      p.values = (0..<p.count).map { _ in (p.name.hasSuffix(".weight") ? 1 : 0) + 0.3 * rng.nextGaussian() }
+    }
+    let x = Tensor(shape: Shape(2, 3, 16, 16), values: (0..<(2 * 3 * 16 * 16)).map { _ in rng.nextGaussian() })
+    let y: [Int32] = [3, 1]
+    var runs: [[Float]] = []
+    for fused in [true, false] {
+      net.fusesJoins = fused
+      let t = Tape(training: true)
+      t.precision = .fp32
+      let loss = t.crossEntropy(net.logits(t, x), labels: y)
+      for p in net.store.all { p.zeroGrad() }
+      try t.backward(loss)
+      runs.append(loss.values + net.store.trainable.flatMap(\.gradValues))
+    }
+    let scale = runs[1].map(abs).max() ?? 1
+    let worst = zip(runs[0], runs[1]).map { abs($0 - $1) }.max() ?? 0
+    XCTAssertLessThan(worst, 1e-4 * max(scale, 1))
+  }
 }

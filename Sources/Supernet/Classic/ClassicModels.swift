@@ -48,6 +48,9 @@ public final class ResNet20: ImageClassifier {
   let stem: ConvLayer, stemBN: BatchNormParams
   let blocks: [Block]
   let fc: LinearLayer
+  /// Each block's join (BN(conv2) + shortcut, ReLU) as one op each way (`Tape.nodeSum`); off only to test that
+  /// wiring against the plain ops.
+  var fusesJoins = true
 
   public init(inputChannels: Int = 3, classes: Int = 10, blocksPerStage: Int = 3, seed: UInt64) {
     var rng = RandomSource(seed: seed)
@@ -79,9 +82,15 @@ public final class ResNet20: ImageClassifier {
   public func logits(_ t: Tape, _ x: Tensor) -> Tensor {
     var h = stemBN.relu(t, stem(t, x))
     for b in blocks {
-      let y = b.bn2(t, b.conv2(t, b.bn1.relu(t, b.conv1(t, h))))
-      let s = b.shortcut.map { $0.1(t, $0.0(t, h)) } ?? h
-      h = t.addReLU(y, s)
+      let z = b.conv2(t, b.bn1.relu(t, b.conv1(t, h)))
+      if fusesJoins {
+        let projected = b.shortcut.map { ($0.0(t, h), $0.1) }
+        h = t.nodeSum(plain: projected == nil ? [h] : [], normalized: [(z, b.bn2)] + (projected.map { [$0] } ?? []),
+                      relu: true)!.relu!
+      } else {
+        let s = b.shortcut.map { $0.1(t, $0.0(t, h)) } ?? h
+        h = t.addReLU(b.bn2(t, z), s)
+      }
     }
     return fc(t, t.globalAvgPool(h))
   }
