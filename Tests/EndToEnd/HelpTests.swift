@@ -15,10 +15,10 @@ final class HelpTests: XCTestCase {
     return [
       "train": Set(space + compute + data + optimizer + ui + [
         "--name", "--runs-dir", "--log-every", "--checkpoint-every", "--keep-checkpoints", "--resume", "--headless",
-        "--activation", "--strategy", "--paths", "--distillation", "--clip-norm", "--init-from", "--seed",
+        "--activation", "--strategy", "--paths", "--distillation", "--clip-norm", "--init-from", "--branch-from", "--seed",
         "--proxy", "--pairs", "--lambda-schedule", "--lambda-max", "--margin", "--symmetric", "--min-distance",
         "--weighted-distance", "--gt", "--gt-column", "--landmarks", "--eval-every", "--eval-every-steps",
-        "--eval-images", "--score-by", "--ranks", "--monitor", "--on-hangup", "--rank-every", "--rank-from",
+        "--eval-images", "--score-by", "--ranks", "--monitor", "--on-hangup", "--rank-every", "--rank-from", "--rank-pool",
         "--pair-task-weight", "--min-prior-gap"]),
       "monitor": Set(ui),
       "eval": Set(compute + ["--run", "--checkpoint", "--archs", "--out", "--shard", "--bn-recalibrate", "--images",
