@@ -84,9 +84,7 @@ public final class ResNet20: ImageClassifier {
     for b in blocks {
       let z = b.conv2(t, b.bn1.relu(t, b.conv1(t, h)))
       if fusesJoins {
-        let projected = b.shortcut.map { ($0.0(t, h), $0.1) }
-        h = t.nodeSum(plain: projected == nil ? [h] : [], normalized: [(z, b.bn2)] + (projected.map { [$0] } ?? []),
-                      relu: true)!.relu!
+        h = t.residualJoinReLU(z, b.bn2, projected: b.shortcut.map { ($0.0(t, h), $0.1) }, identity: h)
       } else {
         let s = b.shortcut.map { $0.1(t, $0.0(t, h)) } ?? h
         h = t.addReLU(b.bn2(t, z), s)

@@ -88,10 +88,8 @@ public final class ResNetSupernet: Supernet {
         if t.dropResiduals {
           h = outer(t, blk.bn2(t, z), blk.slope)
         } else if activation == .relu, fusesJoins {
-          // The join as one op each way: BN(conv2) + the shortcut (itself BN(conv) or the input), then the ReLU.
-          let projected = blk.shortcut.map { ($0.conv(t, h, out: w.out), $0.bn) }
-          let plain = projected == nil ? [t.sliceChannels(h, w.out)] : []
-          h = t.nodeSum(plain: plain, normalized: [(z, blk.bn2)] + (projected.map { [$0] } ?? []), relu: true)!.relu!
+          h = t.residualJoinReLU(z, blk.bn2, projected: blk.shortcut.map { ($0.conv(t, h, out: w.out), $0.bn) },
+                                 identity: t.sliceChannels(h, w.out))
         } else {
           let y = blk.bn2(t, z)
           let shortcut = blk.shortcut.map { $0.bn(t, $0.conv(t, h, out: w.out)) } ?? t.sliceChannels(h, w.out)
