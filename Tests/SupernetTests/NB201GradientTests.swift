@@ -103,18 +103,12 @@ final class NB201GradientTests: XCTestCase {
       var relus: [Int] = []
       for fused in [true, false] {
         net.fusesNodes = fused
-        let t = Tape(training: true)
-        t.precision = .fp32
-        t.profile = OpProfile()
-        let loss = t.crossEntropy(net.logits(t, x, arch: arch), labels: y)
-        for p in net.store.all { p.zeroGrad() }
-        try t.backward(loss)
-        runs.append(loss.values + net.store.all.flatMap(\.gradValues))
-        relus.append(t.profile?.forward["relu"]?.calls ?? 0)
+        let r = try lossAndGradients(net.store, net.store.all) { t in t.crossEntropy(net.logits(t, x, arch: arch), labels: y) }
+        runs.append(r.values)
+        relus.append(r.forwardCalls["relu"] ?? 0)
       }
       XCTAssertEqual(runs[0].count, runs[1].count)
-      let scale = runs[1].map(abs).max() ?? 1
-      let worst = zip(runs[0], runs[1]).map { abs($0 - $1) }.max() ?? 0
+      let (worst, scale) = largestDifference(runs[0], runs[1])
       XCTAssertLessThan(worst, 1e-4 * scale, "\(digits)")
       XCTAssertEqual(relus[0], relus[1], "\(digits): as many ReLUs on the tape, fused or not")
     }

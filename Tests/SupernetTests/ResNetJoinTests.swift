@@ -33,18 +33,13 @@ final class ResNetJoinTests: XCTestCase {
         var ops: [[String: Int]] = []
         for fused in [true, false] {
           net.fusesJoins = fused
-          let t = Tape(training: training)
-          t.precision = .fp32
-          t.profile = OpProfile()
-          let loss = t.crossEntropy(net.logits(t, x, arch: arch), labels: y)
-          for p in net.store.all { p.zeroGrad() }
-          try t.backward(loss)
-          runs.append(loss.values + net.store.trainable.flatMap(\.gradValues))
-          ops.append((t.profile?.forward ?? [:]).mapValues(\.calls))
+          let r = try lossAndGradients(net.store, net.store.trainable, training: training) { t in
+            t.crossEntropy(net.logits(t, x, arch: arch), labels: y)
+          }
+          runs.append(r.values); ops.append(r.forwardCalls)
         }
         XCTAssertEqual(runs[0].count, runs[1].count)
-        let scale = runs[1].map(abs).max() ?? 1
-        let worst = zip(runs[0], runs[1]).map { abs($0 - $1) }.max() ?? 0
+        let (worst, scale) = largestDifference(runs[0], runs[1])
         XCTAssertLessThan(worst, 1e-4 * max(scale, 1), "\(space.format(arch)), training \(training)")
         let blocks = space.decode(arch).blocks.map(\.count).reduce(0, +)
         XCTAssertEqual(ops[0]["nodeSum"], blocks, "one join op a block")
@@ -67,15 +62,9 @@ final class ResNetJoinTests: XCTestCase {
     var runs: [[Float]] = []
     for fused in [true, false] {
       net.fusesJoins = fused
-      let t = Tape(training: true)
-      t.precision = .fp32
-      let loss = t.crossEntropy(net.logits(t, x), labels: y)
-      for p in net.store.all { p.zeroGrad() }
-      try t.backward(loss)
-      runs.append(loss.values + net.store.trainable.flatMap(\.gradValues))
+      runs.append(try lossAndGradients(net.store, net.store.trainable) { t in t.crossEntropy(net.logits(t, x), labels: y) }.values)
     }
-    let scale = runs[1].map(abs).max() ?? 1
-    let worst = zip(runs[0], runs[1]).map { abs($0 - $1) }.max() ?? 0
+    let (worst, scale) = largestDifference(runs[0], runs[1])
     XCTAssertLessThan(worst, 1e-4 * max(scale, 1))
   }
 }
