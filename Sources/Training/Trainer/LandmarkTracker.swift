@@ -52,12 +52,11 @@ final class LandmarkTracker {
     // A teacher that scores only a rank pool has no prior for the landmarks; the set then carries FLOPs, named
     // as such, and τ vs proxy is left out of the evaluations.
     var proxy = trainer.state.proxy ?? "flops"
+    let flops = chosen.map { space.flops($0) }
     let prior: [Double]
-    if let p = try Self.priors(trainer, proxy, chosen) { prior = p } else {
-      proxy = "flops"; prior = chosen.map { space.flops($0) }
-    }
+    if let p = try Self.priors(trainer, proxy, chosen) { prior = p } else { proxy = "flops"; prior = flops }
     set = LandmarkSet(archs: chosen.map { space.format($0) }, groundTruth: gt, prior: prior, proxy: proxy,
-                      flops: chosen.map { space.flops($0) }, params: chosen.map { space.params($0) })
+                      flops: flops, params: chosen.map { space.params($0) })
     let images = min(cfg.evalImages, trainer.validation.count)
     let loader = try BatchLoader(dataset: trainer.validation.subset(Array(0..<images)), batchSize: 250, shuffle: false,
                                  dropLast: false, augmentation: .none, normalization: trainer.normalization, seed: 0)
