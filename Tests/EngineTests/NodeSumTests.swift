@@ -37,8 +37,7 @@ final class NodeSumTests: XCTestCase {
         let bns = (0..<nBN).map { BatchNormParams("bn\($0)", channels: shape.c + (affine ? 3 : 0), affine: affine, in: store) }
         var prng = RandomSource(seed: 17)
         for bn in bns {
-          bn.gamma?.values = (0..<bn.channels).map { _ in 1 + 0.5 * prng.nextGaussian() }
-          bn.beta?.values = (0..<bn.channels).map { _ in prng.nextGaussian() }
+          randomizeAffine(bn, &prng)
           // A gradient already there: the backward must add to it.
           bn.gamma?.grad.update(repeating: 0.25, count: bn.channels); bn.beta?.grad.update(repeating: -0.5, count: bn.channels)
         }
@@ -76,8 +75,7 @@ final class NodeSumTests: XCTestCase {
       let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 3, affine: affine, in: store) }
       var rng = RandomSource(seed: 74)
       for bn in bns {
-        bn.gamma?.values = (0..<3).map { _ in 1 + 0.5 * rng.nextGaussian() }
-        bn.beta?.values = (0..<3).map { _ in rng.nextGaussian() }
+        randomizeAffine(bn, &rng)
       }
       let xs = (0..<2).map { randomTensor(Shape(2, 3, 3, 3), seed: seed + UInt64($0)) }
       let plain = randomTensor(Shape(2, 3, 3, 3), seed: seed + 2)
@@ -108,40 +106,45 @@ final class NodeSumTests: XCTestCase {
   }
 
   /// Eval mode normalises with the running statistics (of the used prefix) and leaves them alone; its backward
-  /// is dy/√(var + eps). Against oneDNN's BN in eval mode, then the sum and the ReLU.
+  /// is γ·dy/√(var + eps) (γ = 1 when not affine). Against oneDNN's BN in eval mode, then the sum and the ReLU.
   func testEvalModeUsesTheRunningStatistics() throws {
     let shape = Shape(3, 20, 5, 5)
     for affine in [false, true] {
-    var results: [[Float]] = []
-    for fused in [true, false] {
-      let store = ParameterStore()
-      let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 24, affine: affine, in: store) }
-      var rng = RandomSource(seed: 90)
-      for bn in bns {
-        bn.gamma?.values = (0..<24).map { _ in 1 + 0.5 * rng.nextGaussian() }
-        bn.beta?.values = (0..<24).map { _ in rng.nextGaussian() }
-        bn.runningMean.values = (0..<24).map { _ in rng.nextGaussian() }
-        bn.runningVar.values = (0..<24).map { _ in 0.5 + abs(rng.nextGaussian()) }
+      var results: [[Float]] = []
+      for fused in [true, false] {
+        let store = ParameterStore()
+        let bns = (0..<2).map { BatchNormParams("bn\($0)", channels: 24, affine: affine, in: store) }
+        var rng = RandomSource(seed: 90)
+        for bn in bns {
+          randomizeAffine(bn, &rng)
+          bn.runningMean.values = (0..<24).map { _ in rng.nextGaussian() }
+          bn.runningVar.values = (0..<24).map { _ in 0.5 + abs(rng.nextGaussian()) }
+        }
+        let xs = (0..<2).map { randomTensor(shape, seed: UInt64(91 + $0)) }
+        let p = randomTensor(shape, seed: 93)
+        let t = Tape(training: false)
+        let (s, r): (Tensor, Tensor?)
+        if fused {
+          (s, r) = try XCTUnwrap(t.nodeSum(plain: [p], normalized: Array(zip(xs, bns)), relu: true))
+        } else {
+          let sum = t.sum([p] + zip(xs, bns).map { t.batchNorm($0, $1) })!
+          (s, r) = (sum, t.relu(sum))
+        }
+        let w = randomTensor(shape, seed: 94, requiresGrad: false)
+        try t.backward(t.add(t.sum(t.multiplyConstant(try XCTUnwrap(r), w)), t.sum(t.multiplyConstant(s, w))))
+        results.append(s.values + r!.values + (xs + [p]).flatMap { $0.gradValues ?? [] }
+                       + bns.flatMap { $0.runningMean.values + $0.runningVar.values }
+                       + bns.flatMap { ($0.gamma?.gradValues ?? []) + ($0.beta?.gradValues ?? []) })
       }
-      let xs = (0..<2).map { randomTensor(shape, seed: UInt64(91 + $0)) }
-      let p = randomTensor(shape, seed: 93)
-      let t = Tape(training: false)
-      let (s, r): (Tensor, Tensor?)
-      if fused {
-        (s, r) = try XCTUnwrap(t.nodeSum(plain: [p], normalized: Array(zip(xs, bns)), relu: true))
-      } else {
-        let sum = t.sum([p] + zip(xs, bns).map { t.batchNorm($0, $1) })!
-        (s, r) = (sum, t.relu(sum))
-      }
-      let w = randomTensor(shape, seed: 94, requiresGrad: false)
-      try t.backward(t.add(t.sum(t.multiplyConstant(try XCTUnwrap(r), w)), t.sum(t.multiplyConstant(s, w))))
-      results.append(s.values + r!.values + (xs + [p]).flatMap { $0.gradValues ?? [] }
-                     + bns.flatMap { $0.runningMean.values + $0.runningVar.values }
-                     + bns.flatMap { ($0.gamma?.gradValues ?? []) + ($0.beta?.gradValues ?? []) })
+      XCTAssertEqual(results[0].count, results[1].count)
+      let worst = zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0
+      XCTAssertLessThan(worst, 1e-5 * max(1, results[1].map(abs).max() ?? 1), "affine \(affine)")
     }
-    XCTAssertEqual(results[0].count, results[1].count)
-    let worst = zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0
-    XCTAssertLessThan(worst, 1e-5 * max(1, results[1].map(abs).max() ?? 1), "affine \(affine)")
-    }
+  }
+
+  /// γ ~ 1 + N(0, 0.5²) and β ~ N(0, 1) over all of `bn`'s channels (no-op for non-affine BN), drawn from `rng`.
+  func randomizeAffine(_ bn: BatchNormParams, _ rng: inout RandomSource) {
+    bn.gamma?.values = (0..<bn.channels).map { _ in 1 + 0.5 * rng.nextGaussian() }
+    bn.beta?.values = (0..<bn.channels).map { _ in rng.nextGaussian() }
   }
 }
