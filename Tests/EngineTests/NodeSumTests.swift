@@ -142,6 +142,51 @@ final class NodeSumTests: XCTestCase {
     }
   }
 
+  /// `nodeSumReLU` (the resnet join: no pre-ReLU sum written, the ReLU's mask applied in the backward's first pass)
+  /// gives exactly what `nodeSum(…, relu: true).relu` gives: values, every input's gradient (one already holding a
+  /// gradient), γ's and β's gradients and the running statistics, in training and eval mode, affine or not, with
+  /// an identity shortcut (a plain term) or a projected one (two BN terms), on the SIMD path with two threads and
+  /// on a shape with a scalar tail.
+  func testSumFreeReLUMatchesNodeSumsReLU() throws {
+    let saved = DNNL.threads
+    defer { DNNL.setThreads(saved) }
+    let cases: [(Shape, Int, Int)] = [(Shape(4, 16, 32, 32), 2, 1), (Shape(4, 16, 32, 32), 2, 0), (Shape(2, 20, 3, 3), 1, 1),
+                                       (Shape(3, 36, 4, 4), 1, 0)]  // shape, threads, plain terms (identity shortcut)
+    for (shape, threads, nPlain) in cases {
+      for training in [true, false] {
+        for affine in [false, true] {
+          DNNL.setThreads(threads)
+          var results: [[Float]] = []
+          for sumFree in [true, false] {
+            let store = ParameterStore()
+            let bns = (0..<(2 - nPlain)).map { BatchNormParams("bn\($0)", channels: shape.c + 2, affine: affine, in: store) }
+            var rng = RandomSource(seed: 7)
+            for bn in bns {
+              randomizeAffine(bn, &rng)
+              bn.runningVar.values = (0..<bn.channels).map { _ in 0.5 + abs(rng.nextGaussian()) }
+              bn.gamma?.grad.update(repeating: 0.25, count: bn.channels)
+            }
+            let xs = bns.indices.map { randomTensor(shape, seed: UInt64(20 + $0), scale: 2) }
+            let plain = (0..<nPlain).map { randomTensor(shape, seed: UInt64(30 + $0)) }
+            (plain.first ?? xs[0]).accumulateGrad((0..<shape.count).map { _ in rng.nextGaussian() })
+            let t = Tape(training: training)
+            let r = sumFree ? t.nodeSumReLU(plain: plain, normalized: Array(zip(xs, bns)))
+              : try XCTUnwrap(t.nodeSum(plain: plain, normalized: Array(zip(xs, bns)), relu: true)?.relu)
+            let w = randomTensor(shape, seed: 40, requiresGrad: false)
+            try t.backward(t.sum(t.multiplyConstant(r, w)))
+            results.append(r.values + (xs + plain).flatMap { $0.gradValues ?? [] }
+                           + bns.flatMap { ($0.gamma?.gradValues ?? []) + ($0.beta?.gradValues ?? []) }
+                           + bns.flatMap { $0.runningMean.values + $0.runningVar.values })
+          }
+          let label = "\(shape) plain \(nPlain) training \(training) affine \(affine)"
+          XCTAssertEqual(results[0].count, results[1].count, label)
+          XCTAssertGreaterThan(results[0].count, 2 * shape.count, label)
+          XCTAssertEqual(zip(results[0], results[1]).map { abs($0 - $1) }.max(), 0, label)
+        }
+      }
+    }
+  }
+
   /// γ ~ 1 + N(0, 0.5²) and β ~ N(0, 1) over all of `bn`'s channels (no-op for non-affine BN), drawn from `rng`.
   func randomizeAffine(_ bn: BatchNormParams, _ rng: inout RandomSource) {
     bn.gamma?.values = (0..<bn.channels).map { _ in 1 + 0.5 * rng.nextGaussian() }

@@ -42,7 +42,8 @@ final class ResNetJoinTests: XCTestCase {
         let (worst, scale) = largestDifference(runs[0], runs[1])
         XCTAssertLessThan(worst, 1e-4 * max(scale, 1), "\(space.format(arch)), training \(training)")
         let blocks = space.decode(arch).blocks.map(\.count).reduce(0, +)
-        XCTAssertEqual(ops[0]["nodeSum"], blocks, "one join op a block")
+        XCTAssertEqual(ops[0]["nodeSumReLU"], blocks, "one join op a block")
+        XCTAssertNil(ops[0]["relu"], "no separate ReLU after a join")
         XCTAssertNil(ops[0]["addReLU"])
         XCTAssertEqual(ops[1]["addReLU"], blocks)
       }

@@ -13,57 +13,94 @@
 extension Tape {
   public func nodeSum(plain: [Tensor], normalized: [(Tensor, BatchNormParams)], relu wantReLU: Bool)
     -> (sum: Tensor, relu: Tensor?)? {
-    let fused = !skipBatchNorm && reluObserver == nil && !normalized.isEmpty
-      && normalized.allSatisfy { $0.0.shape.rank == 4 && $0.0.shape.c <= $0.1.channels }
-    guard fused else {
+    guard fusesNodeSum(normalized) else {
       let terms = plain + normalized.map { batchNorm($0.0, $0.1) }
       if terms.count >= 2 && wantReLU { let (s, r) = sumAndReLU(terms); return (s, r) }
       guard let s = sum(terms) else { return nil }
       return (s, wantReLU ? relu(s) : nil)
     }
     let shape = normalized[0].0.shape
-    for x in plain + normalized.map(\.0) { precondition(x.shape == shape, "nodeSum: \(x.shape) vs \(shape)") }
-    let pixels = shape.n * shape.h * shape.w, c = shape.c, threads = DNNL.threads
     let s = Tensor(shape: shape, requiresGrad: true)
     let r = wantReLU ? Tensor(shape: shape, requiresGrad: true) : nil
+    let terms = normalizedTerms(plain: plain, normalized: normalized)
+    NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) }, normalized: terms, sum: s.data, relu: r?.data,
+                           pixels: shape.pixels, channels: shape.c, threads: DNNL.threads)
+    let batchStatistics = training  // (not `self.training` in the closure: the tape holds its entries)
+    record("nodeSum", s) {
+      guard let dy = s.grad else { return }
+      Tape.nodeSumBackward(dy, of: s, reluOutput: nil, plain: plain, normalized: normalized, terms: terms,
+                           batchStatistics: batchStatistics)
+    }
+    if let r { recordReLUBackward(input: s, output: r, threads: DNNL.threads) }
+    return (s, r)
+  }
 
-    // Batch statistics of every BN term, the running statistics updated with them (eval: the running ones).
-    var terms: [NodeSumKernels.Term] = []
-    for (x, bn) in normalized {
+  /// relu(Σ plain + Σ BN(x_i)) where nothing reads the sum before its ReLU (a resnet block's join): `nodeSum` without
+  /// writing the sum, and a backward that masks the incoming gradient by the output's sign in its first pass, so
+  /// the ReLU costs no pass of its own either way. Same values and gradients as `nodeSum(…, relu: true).relu`.
+  public func nodeSumReLU(plain: [Tensor], normalized: [(Tensor, BatchNormParams)]) -> Tensor {
+    guard fusesNodeSum(normalized) else { return nodeSum(plain: plain, normalized: normalized, relu: true)!.relu! }
+    let shape = normalized[0].0.shape
+    let r = Tensor(shape: shape, requiresGrad: true)
+    let terms = normalizedTerms(plain: plain, normalized: normalized)
+    NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) }, normalized: terms, sum: nil, relu: r.data,
+                           pixels: shape.pixels, channels: shape.c, threads: DNNL.threads)
+    let batchStatistics = training
+    record("nodeSumReLU", r) {
+      guard let dy = r.grad else { return }
+      Tape.nodeSumBackward(dy, of: r, reluOutput: UnsafePointer(r.data), plain: plain, normalized: normalized,
+                           terms: terms, batchStatistics: batchStatistics)
+    }
+    return r
+  }
+
+  /// The fused kernels apply: BN on, no ReLU observer (it must see the sum), at least one BN term, nhwc inputs whose
+  /// channels BN covers.
+  private func fusesNodeSum(_ normalized: [(Tensor, BatchNormParams)]) -> Bool {
+    !skipBatchNorm && reluObserver == nil && !normalized.isEmpty
+      && normalized.allSatisfy { $0.0.shape.rank == 4 && $0.0.shape.c <= $0.1.channels }
+  }
+
+  /// Every BN term's statistics (batch statistics in training, running statistics updated with them; eval: the
+  /// running ones) and affine terms, after checking all inputs share one shape.
+  private func normalizedTerms(plain: [Tensor], normalized: [(Tensor, BatchNormParams)]) -> [NodeSumKernels.Term] {
+    let shape = normalized[0].0.shape
+    for x in plain + normalized.map(\.0) { precondition(x.shape == shape, "nodeSum: \(x.shape) vs \(shape)") }
+    let pixels = shape.pixels, c = shape.c
+    return normalized.map { (x, bn) in
       costs?.batchNormElements += Double(x.count / x.shape.n)
       let m: NodeSumKernels.Moments
       if training {
-        m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: threads)
+        m = NodeSumKernels.moments(x.data, pixels: pixels, channels: c, threads: DNNL.threads)
         updateRunningStatistics(bn, mean: m.mean, variance: m.variance, channels: c, count: pixels)
       } else {
         m = NodeSumKernels.Moments(mean: Array(bn.runningMean.values[0..<c]), variance: Array(bn.runningVar.values[0..<c]))
       }
-      terms.append(NodeSumKernels.Term(x: x.data, moments: m, gamma: bn.gamma.map { UnsafePointer($0.value) },
-                                       beta: bn.beta.map { UnsafePointer($0.value) }))
+      return NodeSumKernels.Term(x: x.data, moments: m, gamma: bn.gamma.map { UnsafePointer($0.value) },
+                                 beta: bn.beta.map { UnsafePointer($0.value) })
     }
-    NodeSumKernels.forward(plain: plain.map { UnsafePointer($0.data) }, normalized: terms,
-                           sum: s.data, relu: r?.data, pixels: pixels, channels: c, threads: threads)
+  }
 
-    let batchStatistics = training  // (not `self.training` in the closure: the tape holds its entries)
-    record("nodeSum", s) {
-      guard let dy = s.grad else { return }
-      // The BN terms read dy first; then the plain terms take it, the last one taking the buffer itself.
-      var outputs: [(UnsafeMutablePointer<Float>, Bool)?] = []
-      for (x, _) in normalized { outputs.append(x.requiresGrad ? x.gradForWriting() : nil) }
-      let affine: [(gamma: Parameter, beta: Parameter)?] = normalized.map { (_, bn) in
-        guard let g = bn.gamma, let b = bn.beta else { return nil }
-        return (g, b)
-      }
-      NodeSumKernels.backward(dy, normalized: terms, batchStatistics: batchStatistics, into: outputs,
-                              parameterGradients: affine.map { $0.map { ($0.gamma.grad, $0.beta.grad) } },
-                              pixels: pixels, channels: c, threads: threads)
-      for case let (g, b)? in affine { g.touched = true; b.touched = true }
-      let takers = plain.filter(\.requiresGrad)
-      for x in takers.dropLast() { x.accumulateGrad(dy) }
-      takers.last?.accumulateGrad(takingFrom: s)
+  /// The backward of both: the BN terms read dy (masked first by `reluOutput` when given); then the plain terms take
+  /// it, the last one taking the buffer itself.
+  private static func nodeSumBackward(_ dy: UnsafeMutablePointer<Float>, of output: Tensor,
+                                      reluOutput: UnsafePointer<Float>?, plain: [Tensor],
+                                      normalized: [(Tensor, BatchNormParams)], terms: [NodeSumKernels.Term],
+                                      batchStatistics: Bool) {
+    var outputs: [(UnsafeMutablePointer<Float>, Bool)?] = []
+    for (x, _) in normalized { outputs.append(x.requiresGrad ? x.gradForWriting() : nil) }
+    let affine: [(gamma: Parameter, beta: Parameter)?] = normalized.map { (_, bn) in
+      guard let g = bn.gamma, let b = bn.beta else { return nil }
+      return (g, b)
     }
-    if let r { recordReLUBackward(input: s, output: r, threads: threads) }
-    return (s, r)
+    NodeSumKernels.backward(dy, normalized: terms, batchStatistics: batchStatistics, into: outputs,
+                            parameterGradients: affine.map { $0.map { ($0.gamma.grad, $0.beta.grad) } },
+                            reluOutput: reluOutput, pixels: output.shape.pixels, channels: output.shape.c,
+                            threads: DNNL.threads)
+    for case let (g, b)? in affine { g.touched = true; b.touched = true }
+    let takers = plain.filter(\.requiresGrad)
+    for x in takers.dropLast() { x.accumulateGrad(dy) }
+    takers.last?.accumulateGrad(takingFrom: output)
   }
 }
 
@@ -136,9 +173,9 @@ enum NodeSumKernels {
     return Moments(mean: mean, variance: variance)
   }
 
-  /// sum = Σ plain + Σ γ_i·(x_i − mean_i)·invStd_i + β_i, relu = max(sum, 0) when given; one pass.
+  /// sum = Σ plain + Σ γ_i·(x_i − mean_i)·invStd_i + β_i, relu = max(sum, 0), each when given; one pass.
   static func forward(plain: [UnsafePointer<Float>], normalized: [Term],
-                      sum: UnsafeMutablePointer<Float>, relu: UnsafeMutablePointer<Float>?, pixels: Int, channels c: Int,
+                      sum: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>?, pixels: Int, channels c: Int,
                       threads: Int) {
     // Inputs and coefficients as raw pointers, so the hot loop touches no Swift array: per BN term,
     // y = x·a + b with a = γ·invStd, b = β − mean·γ·invStd (one multiply-add an element).
@@ -168,7 +205,7 @@ enum NodeSumKernels {
             acc += Vec.load(ptrs[nPlain + k] + o + ch) * Vec.load(coefficients + 2 * k * c + ch)
               + Vec.load(coefficients + (2 * k + 1) * c + ch)
           }
-          Vec.store(acc, sum + o + ch)
+          if let sum { Vec.store(acc, sum + o + ch) }
           if let relu { Vec.store(acc.replacing(with: 0, where: acc .< 0), relu + o + ch) }
           ch += 16
         }
@@ -178,7 +215,7 @@ enum NodeSumKernels {
           for k in 0..<terms {
             acc += ptrs[nPlain + k][o + ch] * coefficients[2 * k * c + ch] + coefficients[(2 * k + 1) * c + ch]
           }
-          sum[o + ch] = acc
+          sum?[o + ch] = acc
           relu?[o + ch] = max(acc, 0)
           ch += 1
         }
@@ -191,10 +228,12 @@ enum NodeSumKernels {
   /// channel (without `batchStatistics` the statistics are constants: A = γ·invStd, B = C = 0, and the first pass
   /// runs only for γ and β). `outputs[i]`: dx_i and whether to overwrite it (nil: x_i takes no gradient);
   /// `parameterGradients[i]`: where an affine term adds dγ = invStd·Σdy·(x − mean) and dβ = Σdy.
-  static func backward(_ dy: UnsafePointer<Float>, normalized: [Term], batchStatistics: Bool,
+  /// `reluOutput`: dy is the gradient of relu(sum), not of sum; the first pass masks it by relu > 0 (⇔ sum > 0) in
+  /// place, so the pre-ReLU sum need never be written and the ReLU's backward costs no pass of its own.
+  static func backward(_ dy: UnsafeMutablePointer<Float>, normalized: [Term], batchStatistics: Bool,
                        into outputs: [(UnsafeMutablePointer<Float>, Bool)?],
                        parameterGradients: [(UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?] = [],
-                       pixels: Int, channels c: Int, threads: Int) {
+                       reluOutput: UnsafePointer<Float>? = nil, pixels: Int, channels c: Int, threads: Int) {
     let terms = normalized.count, width = (terms + 1) * c
     let parts = split(pixels * c, threads: threads, pixels: pixels)
     let sums = UnsafeMutablePointer<Double>.allocate(capacity: width * parts)
@@ -208,6 +247,13 @@ enum NodeSumKernels {
     for (k, term) in normalized.enumerated() { for ch in 0..<c { means[k * c + ch] = term.moments.mean[ch] } }
     let xs = inputs.base
     let wantParameters = parameterGradients.contains { $0 != nil }
+    if !(batchStatistics || wantParameters), let reluOutput {  // no channel sums to take: the mask alone
+      OpenMPTeam.run(threads: parts) { part, used in
+        let range = OpenMPTeam.slice(pixels, part: part, parts: used)
+        let o = range.lowerBound * c
+        Vec.maskPositive(dy + o, where: reluOutput + o, into: dy + o, range.count * c)
+      }
+    }
     if batchStatistics || wantParameters { OpenMPTeam.run(threads: parts) { part, used in
       let range = OpenMPTeam.slice(pixels, part: part, parts: used)
       let acc = Buffer.allocate(width)
@@ -221,7 +267,11 @@ enum NodeSumKernels {
           let o = q * c
           var ch = 0
           while ch + 16 <= c {
-            let g = Vec.load(dy + o + ch)
+            var g = Vec.load(dy + o + ch)
+            if let reluOutput {
+              g = g.replacing(with: 0, where: Vec.load(reluOutput + o + ch) .<= 0)
+              Vec.store(g, dy + o + ch)
+            }
             Vec.store(Vec.load(acc + ch) + g, acc + ch)
             for k in 0..<terms {
               let centred = Vec.load(xs[k] + o + ch) - Vec.load(means + k * c + ch)
@@ -230,6 +280,7 @@ enum NodeSumKernels {
             ch += 16
           }
           while ch < c {
+            if let reluOutput, reluOutput[o + ch] <= 0 { dy[o + ch] = 0 }
             let g = dy[o + ch]
             acc[ch] += g
             for k in 0..<terms { acc[(k + 1) * c + ch] += g * (xs[k][o + ch] - means[k * c + ch]) }
@@ -299,4 +350,9 @@ enum NodeSumKernels {
     }
     func free() { base.deallocate() }
   }
+}
+
+private extension Shape {
+  /// Rows of an nhwc tensor seen as [pixels, channels].
+  var pixels: Int { n * h * w }
 }

@@ -105,7 +105,7 @@ extension Trainer {
                 weights: WeightLayoutCache? = nil) throws -> RankPairRecord {
     let draw: (inout RandomSource) -> Encoding = { [space, rankPool] rng in
       guard let rankPool else { return space.sample(using: &rng) }
-      return rankPool[Int(rng.next() % UInt64(rankPool.count))]
+      return rng.pick(rankPool)
     }
     let a = draw(&rng)
     var b = draw(&rng)
