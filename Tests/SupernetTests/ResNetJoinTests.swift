@@ -4,12 +4,12 @@ import Engine
 import Search
 @testable import Supernet
 
-/// A resnet block's join (BN(conv2) + shortcut, then the ReLU) as one `Tape.nodeSum` each way, against the same
-/// network with the fusion off (oneDNN's BN, then addReLU).
+/// A resnet block's join (BN(conv2) + shortcut, then the ReLU) and its first BN + ReLU as one `Tape.nodeSumReLU`
+/// each way, against the same network with the fusion off (oneDNN's BN, then addReLU; oneDNN's BN + ReLU).
 final class ResNetJoinTests: XCTestCase {
   /// Loss and every parameter gradient agree to rounding, in training and in eval mode, on the largest and the
   /// smallest subnet and on random ones (identity and projection shortcuts, sliced widths); the fused network
-  /// runs no separate BN for bn2 or the shortcut and no addReLU.
+  /// runs no separate BN for bn1, bn2 or the shortcut and no addReLU.
   func testFusedJoinsMatchTheUnfusedNetwork() throws {
     var c = ResNetSpace.Config()
     c.baseChannels = [4, 8, 8, 8]; c.maxDepths = [2, 2, 3, 2]; c.inputSize = 8; c.classes = 3
@@ -42,9 +42,11 @@ final class ResNetJoinTests: XCTestCase {
         let (worst, scale) = largestDifference(runs[0], runs[1])
         XCTAssertLessThan(worst, 1e-4 * max(scale, 1), "\(space.format(arch)), training \(training)")
         let blocks = space.decode(arch).blocks.map(\.count).reduce(0, +)
-        XCTAssertEqual(ops[0]["nodeSumReLU"], blocks, "one join op a block")
+        XCTAssertEqual(ops[0]["nodeSumReLU"], 2 * blocks, "a join and the first BN + ReLU as one op each, a block")
         XCTAssertNil(ops[0]["relu"], "no separate ReLU after a join")
         XCTAssertNil(ops[0]["addReLU"])
+        XCTAssertEqual(ops[0].filter { $0.key.hasPrefix("batchNormReLU") }.values.reduce(0, +), 1,
+                       "only the stem's BN + ReLU stays oneDNN's")
         XCTAssertEqual(ops[1]["addReLU"], blocks)
       }
     }

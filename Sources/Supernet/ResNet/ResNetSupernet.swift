@@ -82,7 +82,9 @@ public final class ResNetSupernet: Supernet {
     for (s, widths) in a.blocks.enumerated() {
       for (b, w) in widths.enumerated() {
         let blk = stages[s][b]
-        let mid = blk.bn1.relu(t, blk.conv1(t, h, out: w.mid))
+        let c1 = blk.conv1(t, h, out: w.mid)
+        // With joins fused, the block's first BN + ReLU is the same kernel pair with one BN term and nothing else.
+        let mid = fusesJoins ? t.nodeSumReLU(plain: [], normalized: [(c1, blk.bn1)]) : blk.bn1.relu(t, c1)
         let z = blk.conv2(t, mid, out: w.out)
         // Identity shortcuts only occur where widths are tied; slicing covers a wider input defensively.
         if t.dropResiduals {
