@@ -5,7 +5,7 @@
 # of runs/protocol (same landmarks, hence the same 500 cells); bench/rank_eval_sweep_report.py compares the variants
 # (bench/rank_protocol.py also reads such a folder on its own).
 # Resumable: an eval JSON that exists is not recomputed.
-# Usage: JOBS=2 bash bench/rank_eval_sweep.sh [run ...]   (default: rd-swapreg-late-s0..2 spos-e40-s1..2)
+# Usage: JOBS=2 [ONLY=variant] bash bench/rank_eval_sweep.sh [run ...]   (default: rd-swapreg-late-s0..2 spos-e40-s1..2)
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/rdnas}; R=${R:-runs/protocol}; JOBS=${JOBS:-1}
@@ -25,6 +25,7 @@ prepare() {  # variant folder: links to every run folder and proxy/cell file of 
 # One queue over every (variant, run), so both job slots stay busy to the end.
 echo "$VARIANTS" | while IFS='|' read -r variant opts; do
   [ -z "$variant" ] && continue
+  [ -n "${ONLY:-}" ] && [ "$variant" != "$ONLY" ] && continue
   prepare "$R-$variant"
   for run in $RUNS; do echo "$variant|$run|$opts"; done
 done > "$R.eval-sweep.queue"

@@ -136,7 +136,8 @@ def budget(cfg):
     if is_long(cfg): return ["spos-e40"], False
     # Warm starts: SPOS-15 (round 9's first warm start's budget), the exact equal wall time where it was run
     # (warm 20: 20 + 3 × 5 = 35 pass-epochs; warm 25: 40, spos-e40 itself), and SPOS-40, the free-ensemble partner.
-    if cfg.endswith("-warm20"): return ["spos-e15", "spos-e35", "spos-e40"], False
+    # Round 13's branches of warm 20's distillation phase (a margin, a higher rate) cost what warm 20 costs.
+    if re.search(r"-warm20(-(m\d+|lr\d+))?$", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
     return (["spos-e15", "spos"] if re.search(r"-p2(-|$)", cfg) else ["spos-e9", "spos"]), True
 def spos_baselines(cfg):  # equal steps first, then equal wall time: the order of the rows against SPOS itself
@@ -157,6 +158,10 @@ VARIANT_OF["rd-swapreg-warm25"] = ["rd-swapreg-warm15", "rd-swapreg-warm20"]
 # itself (the same supernet up to the branch point), and the ensemble teacher against SWAP-reg alone on the same pool.
 VARIANT_OF["rd-swapreg-warm20-pool3"] = ["rd-swapreg-warm20"]
 VARIANT_OF["rd-swapreg-warm20-ens3"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-pool3"]
+# Round 13's distillation phases with a hinge margin or a higher rate, branched where warm 20's phase starts (epoch
+# 19's checkpoint), against warm 20 itself, and the larger margin against the smaller.
+VARIANT_OF.update({v: ["rd-swapreg-warm20"] for v in ["rd-swapreg-warm20-m1", "rd-swapreg-warm20-m3", "rd-swapreg-warm20-lr5"]})
+VARIANT_OF["rd-swapreg-warm20-m3"].append("rd-swapreg-warm20-m1")
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]

@@ -59,6 +59,13 @@ WARM="--strategy spos --paths 1 --pairs 2 --min-distance 4 --lambda-schedule con
 # SWAP-reg and warm 20's own final −loss on a pool of 1,000 cells apart from the held-out and calibration ones;
 # its control spends the same 3 epochs on the same pool with SWAP-reg alone.
 BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-pool $R/ens/pool.json --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-022.safetensors"
+# Round 13: a hinge margin in warm 20's distillation phase, branched from its last SPOS-phase checkpoint (epoch 19,
+# state epoch 20) so each seed pairs with warm 20 on the very same supernet. With margin 0 a concordant pair gives
+# no gradient (warm 20's sampled pairs: ~90 % concordant soon after the phase starts; the teacher-ordered loss gap
+# has median 0.17 nats, quartile 0.08): does keeping the pairs apart by 0.1 or 0.3 nats pull the order further?
+# And the learning rate of that phase: warm 20's cosine is at 0.0021 when distillation starts (0 at its end); a
+# peak of 0.25 instead of 0.05 runs the same phase at five times the rate (the branch's own schedule).
+D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
 CONFIGS="
@@ -90,6 +97,9 @@ rd-swapreg-warm25|$WARM --epochs 28 --lambda-max 10 --rank-from 25 --eval-every 
 rd-swapreg-warm10-d6|$WARM --epochs 16 --lambda-max 10 --rank-from 10 --eval-every 4
 rd-swapreg-warm20-ens3|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv}
 rd-swapreg-warm20-pool3|$BRANCH
+rd-swapreg-warm20-m1|$D20 --margin 0.1
+rd-swapreg-warm20-m3|$D20 --margin 0.3
+rd-swapreg-warm20-lr5|${D20/--epochs 23/--epochs 23 --lr 0.25}
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
