@@ -18,7 +18,8 @@ OUT = sys.argv[1]
 RESAMPLES = int(sys.argv[sys.argv.index("--resamples") + 1]) if "--resamples" in sys.argv else 1000
 R = "runs/protocol"
 VARIANTS = {"protocol (1,000 images, BN 5)": R, "3,000 images, BN 5": R + "-img3000", "1,000 images, BN 20": R + "-bn20"}
-CONFIGS = {"rd-swapreg-late": [0, 1, 2], "spos-e40": [1, 2]}  # spos-e40 seed 0 has no checkpoint left to re-score
+CONFIGS = {"rd-swapreg-late": [0, 1, 2], "spos-e40": [1, 2],  # spos-e40 seed 0 has no checkpoint left to re-score
+           "rd-swapreg-warm20-m1": [0, 1, 2]}  # round 13: BN on 20 batches only
 gt = ground_truth()
 cells, _ = heldout_cells(R)
 truth = np.array([gt[a] for a in cells])

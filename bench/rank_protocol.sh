@@ -63,6 +63,9 @@ BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-p
 # state epoch 20) so each seed pairs with warm 20 on the very same supernet. With margin 0 a concordant pair gives
 # no gradient (warm 20's sampled pairs: ~90 % concordant soon after the phase starts; the teacher-ordered loss gap
 # has median 0.17 nats, quartile 0.08): does keeping the pairs apart by 0.1 or 0.3 nats pull the order further?
+# Then round 12's second phase towards the ensemble again, with the margin (0.1): round 12 found the phase undoing
+# the order it was meant to fit, on the very pool its pairs came from, with margin 0 (no gradient from a concordant
+# pair); does a margin hold it there?
 # And the learning rate of that phase: warm 20's cosine is at 0.0021 when distillation starts (0 at its end); a
 # peak of 0.25 instead of 0.05 runs the same phase at five times the rate (the branch's own schedule).
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
@@ -100,6 +103,7 @@ rd-swapreg-warm20-pool3|$BRANCH
 rd-swapreg-warm20-m1|$D20 --margin 0.1
 rd-swapreg-warm20-m3|$D20 --margin 0.3
 rd-swapreg-warm20-lr5|${D20/--epochs 23/--epochs 23 --lr 0.25}
+rd-swapreg-warm20-ens3-m1|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv} --margin 0.1
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
@@ -124,7 +128,7 @@ run() {  # name seed options...
   set -- "${@//@SEED@/$seed}"
   [[ "$name" == rd-swapreg* ]] && teacher
   mkdir -p "$R/ens"
-  [[ "$name" == *-ens3 ]] && ensemble_teacher $seed
+  [[ "$name" == *-ens3* ]] && ensemble_teacher $seed
   local run=$name-s$seed t0=$(date +%s)
   # Trained means the last "finished" event was not a stop; a stopped or killed run resumes from its checkpoint.
   if ! grep '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null | tail -1 | grep -q '"stopped":false'; then
