@@ -52,7 +52,8 @@ def seedmean(v, c, kind, seeds=None, with_swap=False):
 
 lines = [f"# Evaluation budget sweep — NB201 protocol (issue 11, item 4)", "",
          f"Same 500 uniformly drawn held-out cells as protocol.md; 200-epoch CIFAR-10 ground truth; {RESAMPLES} paired "
-         "bootstrap resamples of cells. Command: `JOBS=2 bash bench/rank_eval_sweep.sh` (evals: fp32, one thread each), "
+         "bootstrap resamples of cells. Command: `JOBS=2 bash bench/rank_eval_sweep.sh` (round 13: `ONLY=bn20 JOBS=2 bash bench/rank_eval_sweep.sh "
+         "rd-swapreg-warm20-m1-s0 rd-swapreg-warm20-m1-s1 rd-swapreg-warm20-m1-s2`; evals: fp32, one thread each), "
          "then `python3 bench/rank_eval_sweep_report.py " + OUT + "`. Score files: runs/protocol-<variant>/*-eval.json "
          "(committed under protocol/evals-<variant>/).", "",
          "| config | evaluation | seeds | τ −loss (mean ± sd; per seed) | τ acc (mean ± sd) | mean acc | distinct acc | τ(−loss + SWAP-reg, equal ranks) |",
