@@ -162,6 +162,9 @@ VARIANT_OF["rd-swapreg-warm20-ens3"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-
 # 19's checkpoint), against warm 20 itself, and the larger margin against the smaller.
 VARIANT_OF.update({v: ["rd-swapreg-warm20"] for v in ["rd-swapreg-warm20-m1", "rd-swapreg-warm20-m3", "rd-swapreg-warm20-lr5"]})
 VARIANT_OF["rd-swapreg-warm20-m3"].append("rd-swapreg-warm20-m1")
+# And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
+# margin, and its SWAP-reg control.
+VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]
 
 lines += ["", "## Ensembles at evaluation time (rank average of a supernet and a proxy), τ mean ± sd over seeds", "",
           "| supernet | + proxy | seeds | τ of the ensemble | τ proxy alone |", "|---|---|---|---|---|"]
