@@ -63,11 +63,11 @@ BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-p
 # state epoch 20) so each seed pairs with warm 20 on the very same supernet. With margin 0 a concordant pair gives
 # no gradient (warm 20's sampled pairs: ~90 % concordant soon after the phase starts; the teacher-ordered loss gap
 # has median 0.17 nats, quartile 0.08): does keeping the pairs apart by 0.1 or 0.3 nats pull the order further?
-# Then round 12's second phase towards the ensemble again, with the margin (0.1): round 12 found the phase undoing
-# the order it was meant to fit, on the very pool its pairs came from, with margin 0 (no gradient from a concordant
-# pair); does a margin hold it there?
 # And the learning rate of that phase: warm 20's cosine is at 0.0021 when distillation starts (0 at its end); a
 # peak of 0.25 instead of 0.05 runs the same phase at five times the rate (the branch's own schedule).
+# Then (`-ens3-m1`, options from BRANCH above) round 12's second phase towards the ensemble again, with the margin
+# (0.1): round 12 found the phase undoing the order it was meant to fit, on the very pool its pairs came from, with
+# margin 0 (no gradient from a concordant pair); does a margin hold it there?
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).

@@ -48,8 +48,8 @@ public final class ResNet20: ImageClassifier {
   let stem: ConvLayer, stemBN: BatchNormParams
   let blocks: [Block]
   let fc: LinearLayer
-  /// Each block's join (BN(conv2) + shortcut, ReLU) as one op each way (`Tape.nodeSum`); off only to test that
-  /// wiring against the plain ops.
+  /// Each block's join (BN(conv2) + shortcut, ReLU) as one op each way (`Tape.residualJoinReLU`); off only to test
+  /// that wiring against the plain ops. (Its first BN + ReLU stays oneDNN's: the supernet's change was not measured here.)
   var fusesJoins = true
 
   public init(inputChannels: Int = 3, classes: Int = 10, blocksPerStage: Int = 3, seed: UInt64) {

@@ -20,8 +20,8 @@ public final class ResNetSupernet: Supernet {
   let stem: ConvLayer, stemBN: BatchNormParams
   let stages: [[Block]]
   let fc: LinearLayer
-  /// Each block's join (BN(conv2) + shortcut, ReLU) as one op each way (`Tape.nodeSum`); off only to test that
-  /// wiring against the plain ops.
+  /// Each block's first BN + ReLU and its join (BN(conv2) + shortcut, ReLU) as one op each way (`Tape.nodeSumReLU`);
+  /// off only to test that wiring against the plain ops (oneDNN's BN + ReLU, BN then addReLU).
   var fusesJoins = true
 
   /// The supernet: every layer at its largest width and every stage at its largest depth.
