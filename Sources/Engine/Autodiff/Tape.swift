@@ -38,6 +38,8 @@ public final class Tape {
   /// evaluator, a bench case) says otherwise. There is no process-wide default, so two runs in one process
   /// (or a proxy scored beside a bf16 run) each compute in the precision they were given.
   public var precision: Precision = .fp32
+  /// Direct or Winograd fp32 3×3 convolutions (see `ConvAlgorithm`); `auto` unless its owner says otherwise.
+  public var convAlgorithm: ConvAlgorithm = .auto
   /// Conv weights already reordered this step (see `WeightLayoutCache`); nil: reorder on every use.
   public var weightCache: WeightLayoutCache?
 

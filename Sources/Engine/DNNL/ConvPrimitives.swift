@@ -4,15 +4,19 @@ import CDNNL
 /// backward-weights primitives, the weight layouts each one chose (`format_tag_any`), and the reorders
 /// between those layouts and the weight-sharing slice `W[:cout, :cin]` of the full OIHW master tensor.
 ///
-/// With `bf16`, the convolution reads bf16 activations and weights and writes fp32 (its output, the input
-/// gradient and the weight gradient): tensors stay fp32 everywhere else, so only the conv's two inputs are
-/// converted (`srcToLow`, `dstToLow`) and the fp32 masters are rounded by the weight reorders themselves.
+/// Activations are nhwc fp32 everywhere else. What the primitives themselves read and write differs:
+/// - direct fp32: the tensors as they are;
+/// - direct bf16: bf16 copies of the conv's two inputs (`srcToLow`, `dstToLow`); outputs stay fp32 nhwc, and
+///   the fp32 masters are rounded by the weight reorders themselves;
+/// - Winograd (fp32 only, see `ConvAlgorithm`): blocked nChw16c copies of the inputs, and blocked outputs that
+///   `dstToNHWC` / `diffSrcToNHWC` bring back to nhwc.
 final class ConvPrimitives: @unchecked Sendable {
   struct Key: Hashable {
     let n: Int, cin: Int, h: Int, w: Int, cout: Int, k: Int, stride: Int, pad: Int
     /// Row pitch of the full master weight (its Cin_max): the slice is a strided view of it.
     let cinMax: Int
     var bf16 = false
+    var winograd = false
   }
 
   let key: Key
@@ -23,41 +27,65 @@ final class ConvPrimitives: @unchecked Sendable {
   let fwdWeightsMD: dnnl_memory_desc_t, bwdDataWeightsMD: dnnl_memory_desc_t, diffWeightsMD: dnnl_memory_desc_t
   let sliceMD: dnnl_memory_desc_t
   let srcMD: dnnl_memory_desc_t, dstMD: dnnl_memory_desc_t
-  /// What the primitives read for src and diff_dst: `srcMD`/`dstMD` in fp32, their bf16 twins otherwise.
+  /// What the primitives read for src and diff_dst: `srcMD`/`dstMD` in direct fp32, bf16 or blocked twins otherwise.
   let srcLowMD: dnnl_memory_desc_t, dstLowMD: dnnl_memory_desc_t
-  /// fp32 → bf16 conversions of the conv's activation inputs (nil in fp32).
+  /// Conversions of the conv's activation inputs into those (nil in direct fp32).
   let srcToLow: dnnl_primitive_t?, dstToLow: dnnl_primitive_t?
+  /// Winograd's blocked dst and diff_src back to nhwc (nil for direct convolutions, which write nhwc).
+  let dstToNHWC: dnnl_primitive_t?, diffSrcToNHWC: dnnl_primitive_t?
   let sliceToFwd: dnnl_primitive_t, sliceToBwdData: dnnl_primitive_t, diffToSliceAccumulate: dnnl_primitive_t
   let implementation: String
 
-  init(_ key: Key, _ dnnl: DNNL) {
+  var winograd: Bool { key.winograd }
+
+  /// Nil only for a Winograd key that oneDNN cannot run here (a CPU without the kernels).
+  init?(_ key: Key, _ dnnl: DNNL) {
     self.key = key
     ho = (key.h + 2 * key.pad - key.k) / key.stride + 1
     wo = (key.w + 2 * key.pad - key.k) / key.stride + 1
-    srcMD = MD.nhwc(Shape(key.n, key.cin, key.h, key.w))
-    dstMD = MD.nhwc(Shape(key.n, key.cout, ho, wo))
+    let srcShape = Shape(key.n, key.cin, key.h, key.w), dstShape = Shape(key.n, key.cout, ho, wo)
+    srcMD = MD.nhwc(srcShape)
+    dstMD = MD.nhwc(dstShape)
     let low = key.bf16 ? dnnl_bf16 : dnnl_f32
-    srcLowMD = MD.nhwc(Shape(key.n, key.cin, key.h, key.w), low)
-    dstLowMD = MD.nhwc(Shape(key.n, key.cout, ho, wo), low)
+    if key.winograd {
+      precondition(!key.bf16, "Winograd convolutions are fp32 only")
+      srcLowMD = MD.tagged([key.n, key.cin, key.h, key.w], dnnl_nChw16c)
+      dstLowMD = MD.tagged([key.n, key.cout, ho, wo], dnnl_nChw16c)
+    } else {
+      srcLowMD = MD.nhwc(srcShape, low)
+      dstLowMD = MD.nhwc(dstShape, low)
+    }
+    // Outputs: fp32 nhwc for direct convolutions, blocked fp32 for Winograd.
+    var dstOut = key.winograd ? dstLowMD : dstMD, diffSrcOut = key.winograd ? srcLowMD : srcMD
     let wDims = [key.cout, key.cin, key.k, key.k]
     var anyW = MD.any(wDims, low), anyDiffW = MD.any(wDims)
-    var src = srcMD, dst = dstMD, srcLow = srcLowMD, dstLow = dstLowMD
+    var srcLow = srcLowMD, dstLow = dstLowMD
     let strides: [Int64] = [Int64(key.stride), Int64(key.stride)]
     let pads: [Int64] = [Int64(key.pad), Int64(key.pad)]
+    let algorithm = key.winograd ? dnnl_convolution_winograd : dnnl_convolution_direct
 
     var fd = dnnl_convolution_desc_t()
-    dnnlCheck(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, dnnl_convolution_direct,
-                                                 &srcLow, &anyW, nil, &dst, strides, pads, pads), "conv fwd desc")
-    let fpd = dnnl.primitiveDesc(&fd, "conv fwd pd")
+    dnnlCheck(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, algorithm,
+                                                 &srcLow, &anyW, nil, &dstOut, strides, pads, pads), "conv fwd desc")
     var bd = dnnl_convolution_desc_t()
-    dnnlCheck(dnnl_convolution_backward_data_desc_init(&bd, dnnl_convolution_direct, &src, &anyW, &dstLow,
+    dnnlCheck(dnnl_convolution_backward_data_desc_init(&bd, algorithm, &diffSrcOut, &anyW, &dstLow,
                                                        strides, pads, pads), "conv bwd-data desc")
-    let bpd = dnnl.primitiveDesc(&bd, hint: fpd, "conv bwd-data pd")
     var wd = dnnl_convolution_desc_t()
-    dnnlCheck(dnnl_convolution_backward_weights_desc_init(&wd, dnnl_convolution_direct, &srcLow, &anyDiffW, nil,
-                                                          &dstLow,
+    dnnlCheck(dnnl_convolution_backward_weights_desc_init(&wd, algorithm, &srcLow, &anyDiffW, nil, &dstLow,
                                                           strides, pads, pads), "conv bwd-weights desc")
-    let wpd = dnnl.primitiveDesc(&wd, hint: fpd, "conv bwd-weights pd")
+    let fpd: dnnl_primitive_desc_t, bpd: dnnl_primitive_desc_t, wpd: dnnl_primitive_desc_t
+    if key.winograd {
+      guard let f = dnnl.tryPrimitiveDesc(&fd) else { return nil }
+      guard let b = dnnl.tryPrimitiveDesc(&bd, hint: f) else { dnnl_primitive_desc_destroy(f); return nil }
+      guard let w = dnnl.tryPrimitiveDesc(&wd, hint: f) else {
+        dnnl_primitive_desc_destroy(f); dnnl_primitive_desc_destroy(b); return nil
+      }
+      (fpd, bpd, wpd) = (f, b, w)
+    } else {
+      fpd = dnnl.primitiveDesc(&fd, "conv fwd pd")
+      bpd = dnnl.primitiveDesc(&bd, hint: fpd, "conv bwd-data pd")
+      wpd = dnnl.primitiveDesc(&wd, hint: fpd, "conv bwd-weights pd")
+    }
 
     forward = dnnl.primitive(fpd)
     backwardData = dnnl.primitive(bpd)
@@ -73,13 +101,24 @@ final class ConvPrimitives: @unchecked Sendable {
     sliceToFwd = dnnl.reorderPrimitive(from: sliceMD, to: fwdWeightsMD, accumulate: false)
     sliceToBwdData = dnnl.reorderPrimitive(from: sliceMD, to: bwdDataWeightsMD, accumulate: false)
     diffToSliceAccumulate = dnnl.reorderPrimitive(from: diffWeightsMD, to: sliceMD, accumulate: true)
-    srcToLow = key.bf16 ? dnnl.reorderPrimitive(from: srcMD, to: srcLowMD, accumulate: false) : nil
-    dstToLow = key.bf16 ? dnnl.reorderPrimitive(from: dstMD, to: dstLowMD, accumulate: false) : nil
+    let convertsInputs = key.bf16 || key.winograd
+    srcToLow = convertsInputs ? dnnl.reorderPrimitive(from: srcMD, to: srcLowMD, accumulate: false) : nil
+    dstToLow = convertsInputs ? dnnl.reorderPrimitive(from: dstMD, to: dstLowMD, accumulate: false) : nil
+    dstToNHWC = key.winograd ? dnnl.reorderPrimitive(from: dstLowMD, to: dstMD, accumulate: false) : nil
+    diffSrcToNHWC = key.winograd ? dnnl.reorderPrimitive(from: srcLowMD, to: srcMD, accumulate: false) : nil
   }
 
   private static let cache = PrimitiveCache<Key, ConvPrimitives>()
 
-  static func get(_ key: Key) -> ConvPrimitives { cache.get(key) { ConvPrimitives($0, $1) } }
+  /// The primitives of `key`; a Winograd key that this CPU cannot run gets (and caches) the direct ones.
+  static func get(_ key: Key) -> ConvPrimitives {
+    cache.get(key) { key, dnnl in
+      if let prims = ConvPrimitives(key, dnnl) { return prims }
+      var direct = key
+      direct.winograd = false
+      return ConvPrimitives(direct, dnnl)!
+    }
+  }
 
   static var cachedShapes: Int { cache.count }
 }
@@ -99,6 +138,7 @@ final class Scratch: @unchecked Sendable {
   }
 
   static let convWeights = 1, convDiffWeights = 2, convBwdWeights = 3, convDiffDstLow = 5
+  static let convSrcBlocked = 6, convDstBlocked = 7, convDiffSrcBlocked = 8
 }
 
 #if canImport(Glibc)

@@ -54,6 +54,13 @@ public final class DNNL: @unchecked Sendable {
     return pd!
   }
 
+  /// As `primitiveDesc`, but nil when oneDNN has no implementation (an optional algorithm on a CPU without it).
+  func tryPrimitiveDesc(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil) -> dnnl_primitive_desc_t? {
+    var pd: dnnl_primitive_desc_t?
+    guard dnnl_primitive_desc_create(&pd, opDesc, nil, engine, hint) == dnnl_success else { return nil }
+    return pd
+  }
+
   func queryMD(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t) -> dnnl_memory_desc_t {
     dnnl_primitive_desc_query_md(pd, what, 0)!.pointee
   }

@@ -11,10 +11,14 @@ extension Tape {
                  "conv2d: \(weight.name) is not a \(kernel)x\(kernel) kernel")
     precondition(x.shape.c <= weight.shape[1] && outChannels <= weight.shape[0],
                  "conv2d: slice [\(outChannels), \(x.shape.c)] exceeds \(weight.name) \(weight.shape)")
+    let bf16 = precision == .bf16
     let key = ConvPrimitives.Key(n: x.shape.n, cin: x.shape.c, h: x.shape.h, w: x.shape.w, cout: outChannels,
-                                 k: kernel, stride: stride, pad: pad, cinMax: weight.shape[1],
-                                 bf16: precision == .bf16)
+                                 k: kernel, stride: stride, pad: pad, cinMax: weight.shape[1], bf16: bf16,
+                                 winograd: convAlgorithm.usesWinograd(cin: x.shape.c, cout: outChannels,
+                                                                      kernel: kernel, stride: stride, pad: pad,
+                                                                      bf16: bf16))
     let prims = ConvPrimitives.get(key)
+    let winograd = prims.winograd
     let dnnl = DNNL.shared
     let y = Tensor(shape: Shape(x.shape.n, outChannels, prims.ho, prims.wo), requiresGrad: true)
     costs?.convMACs += Double(prims.ho * prims.wo * outChannels * kernel * kernel * x.shape.c)
@@ -23,11 +27,20 @@ extension Tape {
     let wBuf = WeightLayoutCache.weights(weight, prims, .forward, cache: cache, scratch: Scratch.convWeights)
     let wMem = dnnl.memory(prims.fwdWeightsMD, wBuf)
     // bf16: x's bf16 copy is made once and kept for the weight gradient (half the size of x, which the
-    // tape keeps alive anyway), instead of converting x again during backward.
-    let xLow = prims.srcToLow == nil ? nil : SavedBuffer((MD.size(prims.srcLowMD) + 3) / 4)
-    let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, into: xLow?.pointer)
-    let dst = dnnl.memory(prims.dstMD, y.data)
+    // tape keeps alive anyway), instead of converting x again during backward. Winograd's blocked copy is as
+    // large as x, so it lives in scratch and is made again for the weight gradient (a 0.01–0.3 ms reorder).
+    let xLow = prims.srcToLow == nil || winograd ? nil : SavedBuffer((MD.size(prims.srcLowMD) + 3) / 4)
+    let blockedSrc = { Scratch.get(Scratch.convSrcBlocked, bytes: MD.size(prims.srcLowMD)) }
+    let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow,
+                           into: winograd ? blockedSrc() : xLow.map { UnsafeMutableRawPointer($0.pointer) })
+    let dst = winograd ? dnnl.memory(prims.dstLowMD, Scratch.get(Scratch.convDstBlocked, bytes: MD.size(prims.dstLowMD)))
+                       : dnnl.memory(prims.dstMD, y.data)
     dnnl.execute(prims.forward, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wMem), (DNNL_ARG_DST, dst)])
+    if let toNHWC = prims.dstToNHWC {
+      let out = dnnl.memory(prims.dstMD, y.data)
+      dnnl.execute(toNHWC, [(DNNL_ARG_FROM, dst), (DNNL_ARG_TO, out)])
+      dnnl.release(out)
+    }
     dnnl.release(wMem, src, dst)
 
     record("conv2d(\(weight.name))", y) {
@@ -37,7 +50,8 @@ extension Tape {
       // Weights first: the slice gradient accumulates through a reorder with a sum post-op.
       let dwBuf = Scratch.get(Scratch.convDiffWeights, bytes: MD.size(prims.diffWeightsMD))
       let dwMem = dnnl.memory(prims.diffWeightsMD, dwBuf)
-      let srcMem = xLow.map { dnnl.memory(prims.srcLowMD, $0.pointer) } ?? dnnl.memory(prims.srcMD, x.data)
+      let srcMem = winograd ? Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow, into: blockedSrc())
+        : xLow.map { dnnl.memory(prims.srcLowMD, $0.pointer) } ?? dnnl.memory(prims.srcMD, x.data)
       dnnl.execute(prims.backwardWeights, [(DNNL_ARG_SRC, srcMem), (DNNL_ARG_DIFF_DST, dyMem),
                                            (DNNL_ARG_DIFF_WEIGHTS, dwMem)])
       let gradSlice = dnnl.memory(prims.sliceMD, weight.grad)
@@ -49,12 +63,19 @@ extension Tape {
         let wBuf = WeightLayoutCache.weights(weight, prims, .backwardData, cache: cache,
                                              scratch: Scratch.convBwdWeights)
         let wMem = dnnl.memory(prims.bwdDataWeightsMD, wBuf)
+        // Winograd writes a blocked diff_src, which is then reordered into the nhwc gradient.
+        let dxBlocked = prims.diffSrcToNHWC == nil ? nil
+          : dnnl.memory(prims.srcLowMD, Scratch.get(Scratch.convDiffSrcBlocked, bytes: MD.size(prims.srcLowMD)))
         x.accumulateGrad { dx in
           let dxMem = dnnl.memory(prims.srcMD, dx)
           dnnl.execute(prims.backwardData, [(DNNL_ARG_DIFF_DST, dyMem), (DNNL_ARG_WEIGHTS, wMem),
-                                            (DNNL_ARG_DIFF_SRC, dxMem)])
+                                            (DNNL_ARG_DIFF_SRC, dxBlocked ?? dxMem)])
+          if let toNHWC = prims.diffSrcToNHWC, let dxBlocked {
+            dnnl.execute(toNHWC, [(DNNL_ARG_FROM, dxBlocked), (DNNL_ARG_TO, dxMem)])
+          }
           dnnl.release(dxMem)
         }
+        if let dxBlocked { dnnl.release(dxBlocked) }
         dnnl.release(wMem)
       }
       dnnl.release(dyMem)
