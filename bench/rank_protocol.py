@@ -137,7 +137,7 @@ def budget(cfg):
     # Warm starts: SPOS-15 (round 9's first warm start's budget), the exact equal wall time where it was run
     # (warm 20: 20 + 3 × 5 = 35 pass-epochs; warm 25: 40, spos-e40 itself), and SPOS-40, the free-ensemble partner.
     # Round 13's branches of warm 20's distillation phase (a margin, a higher rate) cost what warm 20 costs.
-    if re.search(r"-warm20(-(m\d+|lr\d+))?$", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
+    if re.search(r"-warm20(-(m\d+|lr\d+)(-(l\d+|task))?)?$", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
     return (["spos-e15", "spos"] if re.search(r"-p2(-|$)", cfg) else ["spos-e9", "spos"]), True
 def spos_baselines(cfg):  # equal steps first, then equal wall time: the order of the rows against SPOS itself
@@ -162,6 +162,8 @@ VARIANT_OF["rd-swapreg-warm20-ens3"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-
 # 19's checkpoint), against warm 20 itself, and the larger margin against the smaller.
 VARIANT_OF.update({v: ["rd-swapreg-warm20"] for v in ["rd-swapreg-warm20-m1", "rd-swapreg-warm20-m3", "rd-swapreg-warm20-lr5"]})
 VARIANT_OF["rd-swapreg-warm20-m3"].append("rd-swapreg-warm20-m1")
+# Round 14: the margin with the task kept (half λ, or the pair members' cross-entropy) against warm 20 and margin 0.1.
+VARIANT_OF.update({v: ["rd-swapreg-warm20", "rd-swapreg-warm20-m1"] for v in ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20-m1-task"]})
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]

@@ -68,6 +68,10 @@ BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-p
 # Then (`-ens3-m1`, options from BRANCH above) round 12's second phase towards the ensemble again, with the margin
 # (0.1): round 12 found the phase undoing the order it was meant to fit, on the very pool its pairs came from, with
 # margin 0 (no gradient from a concordant pair); does a margin hold it there?
+# Round 14: the margin cost the task (held-out accuracy 55.5 % against warm 20's 60.9 %): the hinge pushes the
+# worse member's loss up, i.e. gradient ascent on the task. Two ways to keep the task with the margin's order:
+# half the rank weight (λ 5, `-m1-l5`), or the pair members' own cross-entropy beside the hinge (`-m1-task`,
+# --pair-task-weight 1; round 8 found it hurt from scratch, where the supernet had not yet learnt the task).
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
@@ -103,6 +107,8 @@ rd-swapreg-warm20-pool3|$BRANCH
 rd-swapreg-warm20-m1|$D20 --margin 0.1
 rd-swapreg-warm20-m3|$D20 --margin 0.3
 rd-swapreg-warm20-lr5|${D20/--epochs 23/--epochs 23 --lr 0.25}
+rd-swapreg-warm20-m1-l5|${D20/--lambda-max 10/--lambda-max 5} --margin 0.1
+rd-swapreg-warm20-m1-task|$D20 --margin 0.1 --pair-task-weight 1
 rd-swapreg-warm20-ens3-m1|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv} --margin 0.1
 "
 teacher() {
