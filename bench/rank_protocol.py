@@ -163,7 +163,9 @@ VARIANT_OF["rd-swapreg-warm20-ens3"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-
 VARIANT_OF.update({v: ["rd-swapreg-warm20"] for v in ["rd-swapreg-warm20-m1", "rd-swapreg-warm20-m3", "rd-swapreg-warm20-lr5"]})
 VARIANT_OF["rd-swapreg-warm20-m3"].append("rd-swapreg-warm20-m1")
 # Round 14: the margin with the task kept (half λ, or the pair members' cross-entropy) against warm 20 and margin 0.1.
-VARIANT_OF.update({v: ["rd-swapreg-warm20", "rd-swapreg-warm20-m1"] for v in ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20-m1-task"]})
+VARIANT_OF.update({v: ["rd-swapreg-warm20", "rd-swapreg-warm20-m1"] for v in ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20-m1-task", "rd-swapreg-warm20-m1-l3", "rd-swapreg-warm20-m2-l5"]})
+VARIANT_OF["rd-swapreg-warm20-m1-l3"].append("rd-swapreg-warm20-m1-l5")
+VARIANT_OF["rd-swapreg-warm20-m2-l5"].append("rd-swapreg-warm20-m1-l5")
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]

@@ -72,6 +72,8 @@ BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-p
 # worse member's loss up, i.e. gradient ascent on the task. Two ways to keep the task with the margin's order:
 # half the rank weight (λ 5, `-m1-l5`), or the pair members' own cross-entropy beside the hinge (`-m1-task`,
 # --pair-task-weight 1; round 8 found it hurt from scratch, where the supernet had not yet learnt the task).
+# Seed 0 said half λ (0.748, 58 % accuracy), not the task term (0.688): then λ 3 with margin 0.1 (`-m1-l3`) and
+# λ 5 with margin 0.2 (`-m2-l5`, the same λ·margin as margin 0.1 at λ 10) around it.
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
@@ -108,6 +110,8 @@ rd-swapreg-warm20-m1|$D20 --margin 0.1
 rd-swapreg-warm20-m3|$D20 --margin 0.3
 rd-swapreg-warm20-lr5|${D20/--epochs 23/--epochs 23 --lr 0.25}
 rd-swapreg-warm20-m1-l5|${D20/--lambda-max 10/--lambda-max 5} --margin 0.1
+rd-swapreg-warm20-m1-l3|${D20/--lambda-max 10/--lambda-max 3} --margin 0.1
+rd-swapreg-warm20-m2-l5|${D20/--lambda-max 10/--lambda-max 5} --margin 0.2
 rd-swapreg-warm20-m1-task|$D20 --margin 0.1 --pair-task-weight 1
 rd-swapreg-warm20-ens3-m1|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv} --margin 0.1
 "
