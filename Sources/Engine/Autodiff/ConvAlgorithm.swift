@@ -1,9 +1,11 @@
 /// How a tape's fp32 3×3 convolutions are computed: oneDNN's direct kernels, or its Winograd F(4×4, 3×3)
 /// kernels (`jit_wino_4x3`), which do the same convolution with about a quarter of the multiplications.
 ///
-/// Winograd needs blocked activations (nChw16c) where ours are nhwc, so each Winograd conv pays four
-/// activation reorders (src and dst forward; diff_dst and diff_src backward; src again for the weight
-/// gradient rather than keeping a second copy alive): 0.01–0.3 ms each at batch 64, against 1–10 ms saved.
+/// Winograd needs blocked activations (nChw16c) where ours are nhwc, so each Winograd conv pays five
+/// activation reorders (src and dst forward; diff_dst, src again for the weight gradient rather than keeping a
+/// second copy of x alive, and diff_src backward): 0.01–0.2 ms each at batch 64 on the supernets' 16×16 and
+/// smaller maps, against 1–2 ms saved per layer; about 1 ms each at 32 channels 32×32, which eats most of the gain.
+///
 /// Measured per shape (batch 64, fp32, fwd + bwd-data + bwd-weights, min of 12, Intel Xeon with AVX512-BF16
 /// without AMX; bench/results/winograd-20261206.md), direct → Winograd at 1 thread: C64 8×8 5.04 → 3.03 ms,
 /// C128 4×4 4.55 → 3.52, C32 16×16 5.14 → 4.04, C32→24 16×16 4.88 → 3.92, C24→32 4.30 → 3.96, C24 16×16 3.99 →

@@ -28,7 +28,8 @@ extension Tape {
     let wMem = dnnl.memory(prims.fwdWeightsMD, wBuf)
     // bf16: x's bf16 copy is made once and kept for the weight gradient (half the size of x, which the
     // tape keeps alive anyway), instead of converting x again during backward. Winograd's blocked copy is as
-    // large as x, so it lives in scratch and is made again for the weight gradient (a 0.01–0.3 ms reorder).
+    // large as x, so it lives in scratch and is made again for the weight gradient (one more reorder; see
+    // `ConvAlgorithm` for what the reorders cost).
     let xLow = prims.srcToLow == nil || winograd ? nil : SavedBuffer((MD.size(prims.srcLowMD) + 3) / 4)
     let blockedSrc = { Scratch.get(Scratch.convSrcBlocked, bytes: MD.size(prims.srcLowMD)) }
     let src = Tape.lowered(x.data, prims.srcMD, prims.srcLowMD, prims.srcToLow,
