@@ -27,14 +27,15 @@ NB201_EDGES = [(1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2)]  # (to, from), in
 
 # ---------------------------------------------------------------- file and code (standard library only)
 
-def read_safetensors(path):
-    """(header without __metadata__, metadata dict, raw data bytes) of a safetensors file."""
+def read_safetensors(path, expected_format=FORMAT):
+    """(header without __metadata__, metadata dict, raw data bytes) of a safetensors file; its metadata's format
+    must be `expected_format` (a subnet export by default; None accepts any, e.g. a training checkpoint)."""
     with open(path, "rb") as f:
         blob = f.read()
     (n,) = struct.unpack("<Q", blob[:8])
     header = json.loads(blob[8:8 + n])
     meta = header.pop("__metadata__", {})
-    if meta.get("format") != FORMAT:
+    if expected_format is not None and meta.get("format") != expected_format:
         raise ValueError(f"{path}: not an rdnas subnet export (format {meta.get('format')!r})")
     return header, meta, blob[8 + n:]
 
