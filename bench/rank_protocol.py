@@ -137,7 +137,11 @@ def budget(cfg):
     # Warm starts: SPOS-15 (round 9's first warm start's budget), the exact equal wall time where it was run
     # (warm 20: 20 + 3 × 5 = 35 pass-epochs; warm 25: 40, spos-e40 itself), and SPOS-40, the free-ensemble partner.
     # Round 13's branches of warm 20's distillation phase (a margin, a higher rate) cost what warm 20 costs.
-    if re.search(r"-warm20(-(m\d+|lr\d+)(-(l\d+|task))?)?$", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
+    # Round 15's warm 17 with one pair a step (17 + 6 × 3) costs the same 35.
+    if re.search(r"-warm20(-(m\d+|lr\d+)(-(l\d+|task))?)?$|-warm17-p1-", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
+    # An N=2 supernet's pass costs more than an N=1 one, so its 35 pass-epochs exceed SPOS-35's wall time: SPOS at 40
+    # epochs (N=1) is the nearest baseline run, and it is still cheaper than the N=2 run.
+    if "-n2-" in cfg: return ["spos-e40"], False
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
     return (["spos-e15", "spos"] if re.search(r"-p2(-|$)", cfg) else ["spos-e9", "spos"]), True
 def spos_baselines(cfg):  # equal steps first, then equal wall time: the order of the rows against SPOS itself
@@ -166,6 +170,11 @@ VARIANT_OF["rd-swapreg-warm20-m3"].append("rd-swapreg-warm20-m1")
 VARIANT_OF.update({v: ["rd-swapreg-warm20", "rd-swapreg-warm20-m1"] for v in ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20-m1-task", "rd-swapreg-warm20-m1-l3", "rd-swapreg-warm20-m2-l5"]})
 VARIANT_OF["rd-swapreg-warm20-m1-l3"].append("rd-swapreg-warm20-m1-l5")
 VARIANT_OF["rd-swapreg-warm20-m2-l5"].append("rd-swapreg-warm20-m1-l5")
+# Round 15: a distillation phase twice as long at the same cost (from epoch 16, one pair a step for 6 epochs), against
+# warm 20 (the same supernet three epochs earlier in its SPOS phase) and margin 0.1 at λ 5 with the 3-epoch phase.
+VARIANT_OF["rd-swapreg-warm17-p1-m1-l5"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-m1-l5"]
+# And the same recipe as margin 0.1 at λ 5 on an N=2 supernet, against it and warm 20 (N=1, same seeds).
+VARIANT_OF["rd-swapreg-warm20-n2-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]

@@ -74,6 +74,15 @@ BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-p
 # --pair-task-weight 1; round 8 found it hurt from scratch, where the supernet had not yet learnt the task).
 # Seed 0 said half λ (0.748, 58 % accuracy), not the task term (0.688): then λ 3 with margin 0.1 (`-m1-l3`) and
 # λ 5 with margin 0.2 (`-m2-l5`, the same λ·margin as margin 0.1 at λ 10) around it.
+# Round 15: is the distillation phase too short? Margin 0.1's order was still improving in its last epoch (round
+# 14: epochs 20/21/22 ranked 0.712/0.733/0.742 at λ 10). Same cost as warm 20 (35 pass-epochs) with a phase twice as
+# long: branch at epoch 16 (state 17) and distil for 6 epochs with ONE confident pair a step (three passes):
+# 17 + 6 × 3 = 35, margin 0.1, λ 5. And margin 0.2 at λ 5's seeds 1-2 (seed 0 tied margin 0.1).
+D17="${WARM/--pairs 2/--pairs 1} --epochs 23 --lambda-max 5 --rank-from 17 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-016.safetensors"
+# Round 15, second part: depth. The ground truth's networks have N=5 cells a stage; every supernet so far had N=1.
+# Margin 0.1 at λ 5's whole recipe (20 SPOS epochs, then 3 of two confident pairs) on an N=2 supernet, from scratch:
+# does a deeper supernet carry more of its own order? About twice the cost of an N=1 pass, so it is not at warm
+# 20's wall time (its SPOS baseline at equal wall time would be SPOS at 35 epochs with N=2).
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
@@ -113,6 +122,8 @@ rd-swapreg-warm20-m1-l5|${D20/--lambda-max 10/--lambda-max 5} --margin 0.1
 rd-swapreg-warm20-m1-l3|${D20/--lambda-max 10/--lambda-max 3} --margin 0.1
 rd-swapreg-warm20-m2-l5|${D20/--lambda-max 10/--lambda-max 5} --margin 0.2
 rd-swapreg-warm20-m1-task|$D20 --margin 0.1 --pair-task-weight 1
+rd-swapreg-warm17-p1-m1-l5|$D17 --margin 0.1
+rd-swapreg-warm20-n2-m1-l5|$WARM --nb201-n 2 --epochs 23 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1
 rd-swapreg-warm20-ens3-m1|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv} --margin 0.1
 "
 teacher() {
@@ -143,7 +154,9 @@ run() {  # name seed options...
   # Trained means the last "finished" event was not a stop; a stopped or killed run resumes from its checkpoint.
   if ! grep '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null | tail -1 | grep -q '"stopped":false'; then
     local resume=; [ -f "$R/$run/checkpoints/last.safetensors" ] && resume=--resume
-    $BIN train --name $run --seed $seed $COMMON "$@" $resume 2>> "$R/$run.log"
+    # A configuration that names its own depth (--nb201-n) replaces the common N=1.
+    local common=$COMMON; [[ " $* " == *" --nb201-n "* ]] && common=${COMMON/--nb201-n 1 /}
+    $BIN train --name $run --seed $seed $common "$@" $resume 2>> "$R/$run.log"
   fi
   local t1=$(date +%s)
   [ -f "$R/$run-eval.json" ] || $BIN eval --run "$R/$run" --archs "$R/heldout-uniform.json" --out "$R/$run-eval.json" \
