@@ -81,8 +81,9 @@ BRANCH="$WARM --epochs 26 --lambda-max 10 --rank-from 20 --eval-every 5 --rank-p
 D17="${WARM/--pairs 2/--pairs 1} --epochs 23 --lambda-max 5 --rank-from 17 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-016.safetensors"
 # Round 15, second part: depth. The ground truth's networks have N=5 cells a stage; every supernet so far had N=1.
 # Margin 0.1 at λ 5's whole recipe (20 SPOS epochs, then 3 of two confident pairs) on an N=2 supernet, from scratch:
-# does a deeper supernet carry more of its own order? About twice the cost of an N=1 pass, so it is not at warm
-# 20's wall time (its SPOS baseline at equal wall time would be SPOS at 35 epochs with N=2).
+# does a deeper supernet carry more of its own order? An N=2 pass costs more than an N=1 one (4,662-4,782 s of
+# training, three runs on two cores, against warm 20's 2,199-2,680 s, two on two), so it is not at warm 20's wall
+# time (its SPOS baseline at equal wall time would be SPOS at 35 epochs with N=2; not run).
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
