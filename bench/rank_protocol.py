@@ -13,7 +13,7 @@ Usage: python3 bench/rank_protocol.py RUNS_DIR OUT.md [--resamples 1000] [--scor
 import csv, glob, os, re, sys
 import numpy as np
 from scipy import stats
-from rank_cells import ground_truth, heldout_cells, drawn_cells, load_eval, tau, resamples
+from rank_cells import ground_truth, heldout_cells, drawn_cells, load_eval, score, tau, resamples
 from rank_cells import rank_average as ensemble, weighted_ranks as wensemble
 
 R, OUT = sys.argv[1], sys.argv[2]
@@ -43,12 +43,6 @@ def load_proxies(paths, cells):
 proxies = load_proxies([f"{R}/heldout-proxies.csv", f"{R}/teacher-swapreg.csv", f"{R}/all-swap.csv"], cells)
 
 # --- runs ------------------------------------------------------------------------------------------------
-def score(acc, loss, kind):
-    if kind == "acc": return acc
-    if kind == "loss": return -loss
-    # accuracy first, -loss breaks ties (scaled below one accuracy step of 1/1,000 images)
-    return acc + (-loss - (-loss).min()) / (np.ptp(loss) + 1e-12) * 0.9e-3
-
 runs = {}  # config -> seed -> (acc, loss)
 for path in sorted(glob.glob(f"{R}/*-s[0-9]*-eval.json")):
     m = re.match(r"(.+)-s(\d+)-eval\.json", os.path.basename(path))

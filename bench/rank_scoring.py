@@ -4,17 +4,15 @@ two, and hold the last against −loss (the protocol's primary score) with the p
 Usage: python3 bench/rank_scoring.py CONFIG ... (run folder runs/protocol; seeds 0-2; each needs its -eval.json)."""
 import sys
 import numpy as np
-from scipy import stats
-from rank_cells import ground_truth, heldout_cells, load_eval, tau, rank_average, resamples
+from rank_cells import ground_truth, heldout_cells, load_eval, score, tau, rank_average, resamples
 
 R = "runs/protocol"
 SEEDS = (0, 1, 2)
 
 def scorings(cfg, seed, cells):
     acc, loss = load_eval(f"{R}/{cfg}-s{seed}-eval.json", cells)
-    # Accuracy moves in steps of 1/1000 at 1,000 images; −loss is far smaller than a step once scaled, so it only
-    # orders cells whose accuracies are equal.
-    return {"−loss": -loss, "accuracy": acc, "accuracy, ties by −loss": stats.rankdata(acc * 1e6 - loss),
+    return {"−loss": score(acc, loss, "loss"), "accuracy": score(acc, loss, "acc"),
+            "accuracy, ties by −loss": score(acc, loss, "acc+loss"),
             "rank average of accuracy and −loss": rank_average(acc, -loss)}
 
 def main(configs):
