@@ -2,7 +2,7 @@
 cells by one supernet's accuracy, by its −loss, by accuracy with −loss breaking ties, and by the rank average of the
 two, and hold the last against −loss (the protocol's primary score) with the paired bootstrap over cells.
 Usage: python3 bench/rank_scoring.py CONFIG ... (run folder runs/protocol; seeds 0-2; each needs its -eval.json)."""
-import sys
+import os, sys
 import numpy as np
 from rank_cells import ground_truth, heldout_cells, load_eval, score, tau, rank_average, resamples
 
@@ -16,6 +16,11 @@ def scorings(cfg, seed, cells):
             "rank average of accuracy and −loss": rank_average(acc, -loss)}
 
 def main(configs):
+    if not configs:
+        sys.exit(__doc__.strip().splitlines()[-1])
+    missing = [f"{R}/{c}-s{s}-eval.json" for c in configs for s in SEEDS if not os.path.isfile(f"{R}/{c}-s{s}-eval.json")]
+    if missing:
+        sys.exit(f"rank_scoring: no score file {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     gt = ground_truth()
     cells, _ = heldout_cells(R)
     g = np.array([gt[a] for a in cells])
