@@ -6,10 +6,12 @@ import csv, math, sys
 
 MU, SIGMA = 1000.0, 1.0e6
 rows = list(csv.DictReader(open(sys.argv[1])))
-with open(sys.argv[2] + ".tmp", "w") as f:
+import os
+tmp = f"{sys.argv[2]}.tmp{os.getpid()}"  # a writer of its own: two runs of the protocol may make the teacher at once
+with open(tmp, "w") as f:
     f.write("arch,score\n")
     for r in rows:
         k = float(r["params"]) / 1000
         f.write(f"{r['arch']},{float(r['swap']) * math.exp(-((k - MU) ** 2) / SIGMA)!r}\n")
-import os; os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+os.replace(tmp, sys.argv[2])
 print(f"{len(rows)} cells -> {sys.argv[2]}")

@@ -53,6 +53,7 @@ struct Proxy: ParsableCommand {
   @Flag(help: "Score every architecture of the space (nb201: all 15,625 cells).") var all = false
   @Option(help: "Images in the batch of data-dependent proxies.") var batchImages = 64
   @Option(help: "Re-initialisations SWAP averages over (the paper uses 32; 4 by default here, 1 to score a whole space quickly).") var swapRepeats: Int?
+  @Option(help: "Samples SWAP lays out as pattern columns (the paper's 16; at most 64 and at most --batch-images).") var swapSamples: Int?
   @Option(help: "Output file (.csv, or .json for a single proxy).") var out: String
   @OptionGroup(title: "Search space") var space: SpaceOptions
   @OptionGroup(title: "Data") var data: DataOptions
@@ -77,6 +78,16 @@ struct Proxy: ParsableCommand {
         list = list.map { p in
           guard var swap = p as? SWAP else { return p }
           swap.repeats = swapRepeats
+          return swap
+        }
+      }
+      if let swapSamples {
+        guard (1...64).contains(swapSamples), swapSamples <= batchImages else {
+          throw RDNASError.badInput("--swap-samples must be 1 to 64 and at most --batch-images (\(batchImages))")
+        }
+        list = list.map { p in
+          guard var swap = p as? SWAP else { return p }
+          swap.samples = swapSamples
           return swap
         }
       }

@@ -214,6 +214,7 @@ final class CLITests: XCTestCase {
       ["train", "--headless", "--proxy", "flops", "--lambda-schedule", "sometimes", "--runs-dir", dir],
       ["train", "--headless", "--monitor", "--runs-dir", dir],
       ["proxy", "--proxies", "magic", "--all", "--space", "nb201", "--out", dir + "/p.csv"],
+      ["proxy", "--proxies", "swap", "--all", "--space", "nb201", "--swap-samples", "65", "--out", dir + "/p.csv"],
       ["train", "--headless", "--checkpoint-every", "sometimes", "--runs-dir", dir],
       ["train", "--headless", "--keep-checkpoints", "0", "--runs-dir", dir],
       ["train", "--headless", "--precision", "fp16", "--runs-dir", dir],

@@ -24,7 +24,7 @@ final class HelpTests: XCTestCase {
       "eval": Set(compute + ["--run", "--checkpoint", "--archs", "--out", "--shard", "--bn-recalibrate", "--images",
                              "--batch-size", "--nb201-index"]),
       "rank": ["--column-a", "--column-b", "--versus", "--column-versus", "--resamples", "--seed", "--svg", "--json", "--no-plot", "--ascii"],
-      "proxy": Set(space + compute + data + ["--proxies", "--archs", "--all", "--batch-images", "--swap-repeats", "--out", "--seed"]),
+      "proxy": Set(space + compute + data + ["--proxies", "--archs", "--all", "--batch-images", "--swap-repeats", "--swap-samples", "--out", "--seed"]),
       "sample": Set(space + ["--count", "--stratify-flops", "--out", "--seed"]),
       "ensemble": ["--weights", "--out", "--fit-on", "--gt", "--fit-step"],
       "search": Set(compute + ["--run", "--name", "--top", "--method", "--generations", "--population", "--parents",

@@ -52,4 +52,17 @@ final class ProxyTestsSWAP: ProxyTestCase {
     assertThrowsRDNASError(.badInput, mentions: ["needs an input batch"]) { _ = try SWAP().score(arch: arch, space: space, batch: nil, seed: 0) }
     XCTAssertEqual(try ZeroCostProxies.make(name: "swapreg").name, "swapreg")
   }
+
+  /// `samples` (`rdnas proxy --swap-samples`) sets the pattern columns: with 32 the whole batch counts (each
+  /// neuron's row is longer, so at least as many distinct rows as with its first 16, here strictly more).
+  func testSamplesWidensThePatterns() throws {
+    let space = try proxySmallNB201()
+    let batch = try ProxyBatch.gaussian(count: 32, channels: 3, size: 8, classes: 10, seed: 1)
+    let arch = try space.parse("334131")
+    var wide = SWAP(repeats: 1)
+    wide.samples = 32
+    let w = try wide.score(arch: arch, space: space, batch: batch, seed: 3)
+    let n = try SWAP(repeats: 1).score(arch: arch, space: space, batch: batch, seed: 3)
+    XCTAssertGreaterThan(w, n)
+  }
 }
