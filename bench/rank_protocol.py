@@ -136,6 +136,8 @@ def budget(cfg):
     # An N=2 supernet's pass costs more than an N=1 one, so its 35 pass-epochs exceed SPOS-35's wall time: SPOS at 40
     # epochs (N=1) is the nearest baseline run, and it is still cheaper than the N=2 run.
     if "-n2-" in cfg: return ["spos-e40"], False
+    # Round 16's four-epoch distillation phase (20 + 4 × 5 = 40 pass-epochs) is exactly SPOS-40's wall time, which
+    # this rule gives it.
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
     return (["spos-e15", "spos"] if re.search(r"-p2(-|$)", cfg) else ["spos-e9", "spos"]), True
 def spos_baselines(cfg):  # equal steps first, then equal wall time: the order of the rows against SPOS itself
@@ -169,6 +171,9 @@ VARIANT_OF["rd-swapreg-warm20-m2-l5"].append("rd-swapreg-warm20-m1-l5")
 VARIANT_OF["rd-swapreg-warm17-p1-m1-l5"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-m1-l5"]
 # And the same recipe as margin 0.1 at λ 5 on an N=2 supernet, against it and warm 20 (N=1, same seeds).
 VARIANT_OF["rd-swapreg-warm20-n2-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
+# Round 16: margin 0.1 at λ 5 with a four-epoch distillation phase (from scratch, a new SPOS phase on the current
+# engine), against the three-epoch phase (paired over cells; not the same supernet) and warm 20.
+VARIANT_OF["rd-swapreg-warm20-d4-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]

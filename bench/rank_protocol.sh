@@ -14,7 +14,7 @@ JOBS=${JOBS:-1}; SEEDS=${SEEDS:-"0 1 2"}
 mkdir -p "$R"
 [ -f "$R/heldout-uniform.json" ] || python3 tools/uniform_cells.py $GT 560 2026 "$R/heldout-uniform.json"
 COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --lr 0.05 --log-every 100
-  --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500 --precision fp32"
+  --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500 --precision fp32 --score-by loss"
 RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric"
 # Round 3: longer budgets at equal wall time (13 epochs × 3 passes ≈ 40 SPOS epochs), λ 4 so the supernet also
 # learns the task; landmarks every 4 epochs.
@@ -88,6 +88,11 @@ D17="${WARM/--pairs 2/--pairs 1} --epochs 23 --lambda-max 5 --rank-from 17 --eva
 # scratch: 20 + 4 × 5 = 40 pass-epochs, exactly spos-e40's wall time (three seeds in the record), so its SPOS
 # baseline at equal wall time exists. Margin 0.1's order was still rising in its last epoch (round 14); round 15's
 # longer phase with one pair a step (same cost as warm 20) was worse; is it the phase's length or its pairs?
+# Its seeds 0-1 ranked below the recorded 3-epoch phase (0.731 / 0.694 against 0.748 / 0.742), but on SPOS phases
+# retrained on today's engine: `-m1-l5-from-d4` is the 3-epoch phase branched from those very SPOS phases (epoch 19's
+# checkpoint, state epoch 20; the branch's own 23-epoch cosine, as warm 20's), so the fourth epoch is paired on the
+# same supernet. And width (`-c24`): the margin 0.1, λ 5 recipe on a C=24 supernet (every earlier one had C=16, the
+# ground truth's width), from scratch; a C=24 pass costs about twice a C=16 one (not at SPOS-35's wall time).
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
@@ -131,6 +136,8 @@ rd-swapreg-warm17-p1-m1-l5|$D17 --margin 0.1
 rd-swapreg-warm20-n2-m1-l5|$WARM --nb201-n 2 --epochs 23 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1
 rd-swapreg-warm20-ens3-m1|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/teacher-s@SEED@.csv} --margin 0.1
 rd-swapreg-warm20-d4-m1-l5|$WARM --epochs 24 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1
+rd-swapreg-warm20-m1-l5-from-d4|$WARM --epochs 23 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1 --branch-from $R/rd-swapreg-warm20-d4-m1-l5-s@SEED@/checkpoints/epoch-019.safetensors
+rd-swapreg-warm20-c24-m1-l5|$WARM --nb201-c 24 --epochs 23 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
@@ -156,15 +163,15 @@ ensemble_teacher() {  # seed
 run() {  # name seed options...
   local name=$1 seed=$2; shift 2
   set -- "${@//@SEED@/$seed}"
-  [[ "$name" == rd-swapreg* ]] && teacher
   mkdir -p "$R/ens"
   [[ "$name" == *-ens3* ]] && ensemble_teacher $seed
   local run=$name-s$seed t0=$(date +%s)
   # Trained means the last "finished" event was not a stop; a stopped or killed run resumes from its checkpoint.
   if ! grep '"type":"finished"' "$R/$run/metrics.jsonl" 2>/dev/null | tail -1 | grep -q '"stopped":false'; then
     local resume=; [ -f "$R/$run/checkpoints/last.safetensors" ] && resume=--resume
-    # A configuration that names its own depth (--nb201-n) replaces the common N=1.
-    local common=$COMMON; [[ " $* " == *" --nb201-n "* ]] && common=${COMMON/--nb201-n 1 /}
+    # A configuration that names its own depth (--nb201-n) or width (--nb201-c) replaces the common N=1, C=16.
+    local common=$COMMON; [[ " $* " == *" --nb201-n "* ]] && common=${common/--nb201-n 1 /}
+    [[ " $* " == *" --nb201-c "* ]] && common=${common/--nb201-c 16 /}
     $BIN train --name $run --seed $seed $common "$@" $resume 2>> "$R/$run.log"
   fi
   local t1=$(date +%s)
@@ -172,6 +179,8 @@ run() {  # name seed options...
     --images 1000 --bn-recalibrate 5 --threads 1 --precision fp32 2>> "$R/$run.log"
   echo "$run train $(( t1 - t0 )) s, eval $(( $(date +%s) - t1 )) s" >> "$R/times.txt"
 }
+# The teacher is made once, before any run starts: two runs making it at once raced on its file (round 16).
+[[ " $* " == *" rd-swapreg"* || $# -eq 0 ]] && teacher
 wanted=" $* "
 # Seed-major: every configuration gets its first seed before any gets its second, so a cut-short session
 # still compares all configurations. An argument config:seed runs that one pair only.
