@@ -132,10 +132,12 @@ def budget(cfg):
     # (warm 20: 20 + 3 × 5 = 35 pass-epochs; warm 25: 40, spos-e40 itself), and SPOS-40, the free-ensemble partner.
     # Round 13's branches of warm 20's distillation phase (a margin, a higher rate) cost what warm 20 costs.
     # Round 15's warm 17 with one pair a step (17 + 6 × 3) costs the same 35.
-    if re.search(r"-warm20(-(m\d+|lr\d+)(-(l\d+|task))?)?$|-warm17-p1-", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
+    # Round 16's three-epoch control branched from the four-epoch runs' SPOS phase (`-from-d4`) costs the same 35.
+    if re.search(r"-warm20(-(m\d+|lr\d+)(-(l\d+|task))?)?(-from-d4)?$|-warm17-p1-", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
     # An N=2 supernet's pass costs more than an N=1 one, so its 35 pass-epochs exceed SPOS-35's wall time: SPOS at 40
     # epochs (N=1) is the nearest baseline run, and it is still cheaper than the N=2 run.
-    if "-n2-" in cfg: return ["spos-e40"], False
+    # Round 16's C=24 supernet likewise (a C=24 pass costs about twice a C=16 one).
+    if "-n2-" in cfg or "-c24-" in cfg: return ["spos-e40"], False
     # Round 16's four-epoch distillation phase (20 + 4 × 5 = 40 pass-epochs) is exactly SPOS-40's wall time, which
     # this rule gives it.
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False
@@ -173,7 +175,11 @@ VARIANT_OF["rd-swapreg-warm17-p1-m1-l5"] = ["rd-swapreg-warm20", "rd-swapreg-war
 VARIANT_OF["rd-swapreg-warm20-n2-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # Round 16: margin 0.1 at λ 5 with a four-epoch distillation phase (from scratch, a new SPOS phase on the current
 # engine), against the three-epoch phase (paired over cells; not the same supernet) and warm 20.
-VARIANT_OF["rd-swapreg-warm20-d4-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
+VARIANT_OF["rd-swapreg-warm20-d4-m1-l5"] = ["rd-swapreg-warm20-m1-l5-from-d4", "rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
+# Its control: the three-epoch phase branched from the same SPOS phases (epoch 19), against the recorded one.
+VARIANT_OF["rd-swapreg-warm20-m1-l5-from-d4"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
+# And width: margin 0.1 at λ 5 on a C=24 supernet, against the same recipe at C=16 and warm 20.
+VARIANT_OF["rd-swapreg-warm20-c24-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]
