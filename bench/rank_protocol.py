@@ -174,7 +174,8 @@ VARIANT_OF["rd-swapreg-warm17-p1-m1-l5"] = ["rd-swapreg-warm20", "rd-swapreg-war
 # And the same recipe as margin 0.1 at λ 5 on an N=2 supernet, against it and warm 20 (N=1, same seeds).
 VARIANT_OF["rd-swapreg-warm20-n2-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # Round 16: margin 0.1 at λ 5 with a four-epoch distillation phase (from scratch, a new SPOS phase on the current
-# engine), against the three-epoch phase (paired over cells; not the same supernet) and warm 20.
+# engine), against its three-epoch control branched from the same SPOS phase (the same supernet up to epoch 19), the
+# recorded three-epoch phase (paired over cells only; another SPOS phase) and warm 20.
 VARIANT_OF["rd-swapreg-warm20-d4-m1-l5"] = ["rd-swapreg-warm20-m1-l5-from-d4", "rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # Its control: the three-epoch phase branched from the same SPOS phases (epoch 19), against the recorded one.
 VARIANT_OF["rd-swapreg-warm20-m1-l5-from-d4"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
