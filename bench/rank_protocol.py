@@ -136,8 +136,11 @@ def budget(cfg):
     if re.search(r"-warm20(-(m\d+|lr\d+)(-(l\d+|task))?)?(-from-d4)?$|-warm17-p1-", cfg): return ["spos-e15", "spos-e35", "spos-e40"], False
     # An N=2 supernet's pass costs more than an N=1 one, so its 35 pass-epochs exceed SPOS-35's wall time: SPOS at 40
     # epochs (N=1) is the nearest baseline run, and it is still cheaper than the N=2 run.
-    # Round 16's C=24 supernet likewise (a C=24 pass costs about twice a C=16 one).
-    if "-n2-" in cfg or "-c24-" in cfg: return ["spos-e40"], False
+    # Round 16's C=24 supernet likewise (a C=24 pass costs about twice a C=16 one); round 17 adds its exact
+    # equal-wall-time baseline, SPOS at 35 epochs on the C=24 supernet (listed first: SPOS-40, with three seeds, stays
+    # the free-ensemble partner).
+    if "-c24-" in cfg: return ["spos-c24-e35", "spos-e40"], False
+    if "-n2-" in cfg: return ["spos-e40"], False
     # Round 16's four-epoch distillation phase (20 + 4 × 5 = 40 pass-epochs) is exactly SPOS-40's wall time, which
     # this rule gives it.
     if "-warm" in cfg: return ["spos-e15", "spos-e40"], False

@@ -3,17 +3,18 @@
 # uniformly drawn held-out cells (runs/protocol/heldout-uniform.json, tools/uniform_cells.py) and on the stratified set
 # of earlier rounds; bench/rank_protocol.py turns the eval JSONs into the paired-bootstrap report. Resumable: a run
 # with a final checkpoint is not retrained, an eval JSON that exists is not recomputed.
-# Usage: bash bench/rank_protocol.sh [config | config:seed ...]   (no names: all)   env: SEEDS="0 1 2" JOBS=1 BIN=...
+# Usage: bash bench/rank_protocol.sh [config | config:seed ...]   (no names: all)   env: SEEDS="0 1 2" JOBS=1 THREADS=1 BIN=...
+# (THREADS: oneDNN threads of each run and its eval; 2 with JOBS=1 uses both cores for one run at a time.)
 # The SWAP teacher (rd-swapreg) is read from $R/teacher-swapreg.csv, made from all 15,625 cells scored at the
 # benchmark's own macro skeleton (N=5): `rdnas proxy --proxies swap,params --swap-repeats 1 --all` then
 # tools/swap_teacher.py; this script makes it when missing (about an hour of one core).
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/rdnas}; R=${R:-runs/protocol}; GT=../shared/data/nasbench201/nb201_test_acc_200ep.csv
-JOBS=${JOBS:-1}; SEEDS=${SEEDS:-"0 1 2"}
+JOBS=${JOBS:-1}; SEEDS=${SEEDS:-"0 1 2"}; THREADS=${THREADS:-1}
 mkdir -p "$R"
 [ -f "$R/heldout-uniform.json" ] || python3 tools/uniform_cells.py $GT 560 2026 "$R/heldout-uniform.json"
-COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads 1 --lr 0.05 --log-every 100
+COMMON="--space nb201 --nb201-c 16 --nb201-n 1 --dataset cifar10 --data data/cifar10 --threads $THREADS --lr 0.05 --log-every 100
   --headless --runs-dir $R --gt $GT --landmarks 50 --eval-images 500 --precision fp32 --score-by loss"
 RD="--strategy spos --paths 1 --epochs 3 --pairs 1 --min-distance 4 --lambda-schedule warmup --lambda-max 10 --symmetric"
 # Round 3: longer budgets at equal wall time (13 epochs × 3 passes ≈ 40 SPOS epochs), λ 4 so the supernet also
@@ -93,6 +94,8 @@ D17="${WARM/--pairs 2/--pairs 1} --epochs 23 --lambda-max 5 --rank-from 17 --eva
 # checkpoint, state epoch 20; the branch's own 23-epoch cosine, as warm 20's), so the fourth epoch is paired on the
 # same supernet. And width (`-c24`): the margin 0.1, λ 5 recipe on a C=24 supernet (every earlier one had C=16, the
 # ground truth's width), from scratch; a C=24 pass costs about twice a C=16 one (not at SPOS-35's wall time).
+# Round 17: the C=24 run's SPOS baseline at equal wall time, SPOS alone on the same C=24 supernet for its 35
+# pass-epochs (20 + 3 × 5): is it the width or the distillation that ranks?
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
@@ -138,6 +141,7 @@ rd-swapreg-warm20-ens3-m1|${BRANCH/file:$R\/teacher-swapreg.csv/file:$R\/ens\/te
 rd-swapreg-warm20-d4-m1-l5|$WARM --epochs 24 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1
 rd-swapreg-warm20-m1-l5-from-d4|$WARM --epochs 23 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1 --branch-from $R/rd-swapreg-warm20-d4-m1-l5-s@SEED@/checkpoints/epoch-019.safetensors
 rd-swapreg-warm20-c24-m1-l5|$WARM --nb201-c 24 --epochs 23 --lambda-max 5 --rank-from 20 --eval-every 5 --margin 0.1
+spos-c24-e35|--strategy spos --paths 1 --nb201-c 24 --epochs 35 --eval-every 5
 "
 teacher() {
   [ -f "$R/teacher-swapreg.csv" ] && return
@@ -176,8 +180,8 @@ run() {  # name seed options...
   fi
   local t1=$(date +%s)
   [ -f "$R/$run-eval.json" ] || $BIN eval --run "$R/$run" --archs "$R/heldout-uniform.json" --out "$R/$run-eval.json" \
-    --images 1000 --bn-recalibrate 5 --threads 1 --precision fp32 2>> "$R/$run.log"
-  echo "$run train $(( t1 - t0 )) s, eval $(( $(date +%s) - t1 )) s" >> "$R/times.txt"
+    --images 1000 --bn-recalibrate 5 --threads $THREADS --precision fp32 2>> "$R/$run.log"
+  echo "$run train $(( t1 - t0 )) s, eval $(( $(date +%s) - t1 )) s$([ "$THREADS" = 1 ] || echo " ($THREADS threads)")" >> "$R/times.txt"
 }
 # The teacher is made once, before any run starts: two runs making it at once raced on its file (round 16).
 [[ " $* " == *" rd-swapreg"* || $# -eq 0 ]] && teacher

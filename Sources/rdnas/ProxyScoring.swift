@@ -73,23 +73,16 @@ struct Proxy: ParsableCommand {
       try self.space.apply(to: &config)
       data.apply(to: &config)
       var list = try ZeroCostProxies.make(list: proxies)
-      if let swapRepeats {
-        guard swapRepeats >= 1 else { throw RDNASError.badInput("--swap-repeats must be at least 1") }
-        list = list.map { p in
-          guard var swap = p as? SWAP else { return p }
-          swap.repeats = swapRepeats
-          return swap
-        }
+      if let swapRepeats, swapRepeats < 1 { throw RDNASError.badInput("--swap-repeats must be at least 1") }
+      if let swapSamples, !(1...64).contains(swapSamples) || swapSamples > batchImages {
+        throw RDNASError.badInput("--swap-samples must be 1 to 64 and at most --batch-images (\(batchImages))")
       }
-      if let swapSamples {
-        guard (1...64).contains(swapSamples), swapSamples <= batchImages else {
-          throw RDNASError.badInput("--swap-samples must be 1 to 64 and at most --batch-images (\(batchImages))")
-        }
-        list = list.map { p in
-          guard var swap = p as? SWAP else { return p }
-          swap.samples = swapSamples
-          return swap
-        }
+      // SWAP's own settings, where given, replace its defaults; other proxies pass through.
+      list = list.map { p in
+        guard var swap = p as? SWAP else { return p }
+        if let swapRepeats { swap.repeats = swapRepeats }
+        if let swapSamples { swap.samples = swapSamples }
+        return swap
       }
       let needsData = list.contains { $0.isDataDependent }
       let batch = needsData ? try ProxyScoring.proxyBatch(config: &config, count: batchImages, seed: config.seed) : nil
