@@ -137,9 +137,9 @@ def budget(cfg):
     # An N=2 supernet's pass costs more than an N=1 one, so its 35 pass-epochs exceed SPOS-35's wall time: SPOS at 40
     # epochs (N=1) is the nearest baseline run, and it is still cheaper than the N=2 run.
     # Round 16's C=24 supernet likewise (a C=24 pass costs about twice a C=16 one); round 17 adds its exact
-    # equal-wall-time baseline, SPOS at 35 epochs on the C=24 supernet (listed first: SPOS-40, with three seeds, stays
-    # the free-ensemble partner).
-    if "-c24-" in cfg: return ["spos-c24-e35", "spos-e40"], False
+    # equal-wall-time baseline, SPOS at 35 epochs on the C=24 supernet, beside SPOS-35 at C=16 (the same 35 epochs at
+    # the ground truth's width); SPOS-40, with three seeds, stays the free-ensemble partner.
+    if "-c24-" in cfg: return ["spos-e35", "spos-c24-e35", "spos-e40"], False
     if "-n2-" in cfg: return ["spos-e40"], False
     # Round 16's four-epoch distillation phase (20 + 4 × 5 = 40 pass-epochs) is exactly SPOS-40's wall time, which
     # this rule gives it.
@@ -182,8 +182,9 @@ VARIANT_OF["rd-swapreg-warm20-n2-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapr
 VARIANT_OF["rd-swapreg-warm20-d4-m1-l5"] = ["rd-swapreg-warm20-m1-l5-from-d4", "rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
 # Its control: the three-epoch phase branched from the same SPOS phases (epoch 19), against the recorded one.
 VARIANT_OF["rd-swapreg-warm20-m1-l5-from-d4"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
-# And width: margin 0.1 at λ 5 on a C=24 supernet, against the same recipe at C=16 and warm 20.
-VARIANT_OF["rd-swapreg-warm20-c24-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20"]
+# And width: margin 0.1 at λ 5 on a C=24 supernet, against the same recipe at C=16 (as recorded, and the control
+# trained on the same engine and seeds) and warm 20.
+VARIANT_OF["rd-swapreg-warm20-c24-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20-m1-l5-from-d4", "rd-swapreg-warm20"]
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]
