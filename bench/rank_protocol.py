@@ -55,8 +55,9 @@ def teacher_of(cfg):
 times = {}
 if os.path.exists(f"{R}/times.txt"):
     for line in open(f"{R}/times.txt"):
-        m = re.match(r"(\S+) train (\d+) s, eval (\d+) s", line)
-        if m: times[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+        # "(2 threads)": trained alone on both cores; without it, one thread a run, usually beside other runs.
+        m = re.match(r"(\S+) train (\d+) s, eval (\d+) s( \((\d+) threads\))?", line)
+        if m: times[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(5) or 1))
 
 # --- statistics ------------------------------------------------------------------------------------------
 def membership(scores, k):
@@ -93,6 +94,8 @@ for k in sorted(proxies):
     lines.append(f"| {k} | {tau(p, truth):.3f} | {stats.spearmanr(p, truth)[0]:.3f} | {p_at(p, truth, 5):.3f} | {p_at(p, truth, 10):.3f} |")
 
 lines += ["", "## Supernets, per seed", "",
+          "train s: wall time of training. Unmarked: one thread a run, usually beside other runs on the two cores (each "
+          "round's load is in README.md); \"(2 thr)\": two threads, trained alone. Only times of the same kind compare.", "",
           "| config | seed | train s | mean acc % | distinct acc | τ acc | τ −loss | τ acc+loss | ρ (primary) | P@5% | P@10% | τ(supernet, teacher) |",
           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 summary = {}
@@ -105,7 +108,8 @@ for cfg in sorted(runs):
                "mean_acc": float(np.mean(acc)) * (100 if acc.max() <= 1 else 1), "distinct": len(set(acc.tolist())),
                "tau_teacher": tau(prim, proxies[teacher]) if teacher in proxies else float("nan")}
         summary.setdefault(cfg, []).append(row)
-        t = times.get(f"{cfg}-s{s}", ("?", "?"))[0]
+        t, _, threads = times.get(f"{cfg}-s{s}", ("?", "?", 1))
+        if threads > 1: t = f"{t} ({threads} thr)"
         lines.append(f"| {cfg} | {s} | {t} | {row['mean_acc']:.1f} | {row['distinct']} | {row['tau_acc']:.3f} | {row['tau_loss']:.3f} | "
                      f"{row['tau_accloss']:.3f} | {row['rho']:.3f} | {row['p5']:.3f} | {row['p10']:.3f} | {row['tau_teacher']:.3f} |")
 
@@ -140,6 +144,9 @@ def budget(cfg):
     # equal-wall-time baseline, SPOS at 35 epochs on the C=24 supernet, beside SPOS-35 at C=16 (the same 35 epochs at
     # the ground truth's width); SPOS-40, with three seeds, stays the free-ensemble partner.
     if "-c24-" in cfg: return ["spos-e35", "spos-c24-e35", "spos-e40"], False
+    # Round 18's C=32 supernet costs more than either (no SPOS at C=32 was run): SPOS-35 at C=24 is the nearest
+    # baseline, a cheaper one, so its row is not at equal wall time.
+    if "-c32-" in cfg: return ["spos-c24-e35", "spos-e40"], False
     if "-n2-" in cfg: return ["spos-e40"], False
     # Round 16's four-epoch distillation phase (20 + 4 × 5 = 40 pass-epochs) is exactly SPOS-40's wall time, which
     # this rule gives it.
@@ -185,6 +192,8 @@ VARIANT_OF["rd-swapreg-warm20-m1-l5-from-d4"] = ["rd-swapreg-warm20-m1-l5", "rd-
 # And width: margin 0.1 at λ 5 on a C=24 supernet, against the same recipe at C=16 (as recorded, and the control
 # trained on the same engine and seeds) and warm 20.
 VARIANT_OF["rd-swapreg-warm20-c24-m1-l5"] = ["rd-swapreg-warm20-m1-l5", "rd-swapreg-warm20-m1-l5-from-d4", "rd-swapreg-warm20"]
+# Round 18's C=32 against the same recipe at C=24 and at C=16.
+VARIANT_OF["rd-swapreg-warm20-c32-m1-l5"] = ["rd-swapreg-warm20-c24-m1-l5", "rd-swapreg-warm20-m1-l5"]
 # And round 12's second phase towards the ensemble, now with the margin, against warm 20, that phase without the
 # margin, and its SWAP-reg control.
 VARIANT_OF["rd-swapreg-warm20-ens3-m1"] = ["rd-swapreg-warm20", "rd-swapreg-warm20-ens3", "rd-swapreg-warm20-pool3"]
