@@ -5,13 +5,16 @@
 #  2. a sandwich supernet (largest + smallest + 2 random, KD) with and without FLOPs-guided rank distillation,
 #     both evaluated on the 36 with inherited weights (BN recalibrated) and ranked against the ground truth.
 # Two jobs run side by side on the two cores (--threads 1 each). Steps whose output exists are skipped, so the
-# script resumes after an interruption. Usage: bash bench/rank_resnet.sh [gt-epochs] [gt-images] [supernet-epochs]
+# script resumes after an interruption (`rdnas standalone` also within a ground truth, network by network).
+# Usage: [R=runs-folder OUT=results-folder] bash bench/rank_resnet.sh [gt-epochs] [gt-images] [supernet-epochs]
+# The folders do not carry the budget: give another budget its own R and OUT, or its steps would be skipped as done
+# by the files of the recorded one (3 epochs, 10,000 images, 2 supernet epochs) and its report would replace that record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GE=${1:-3}; GI=${2:-10000}; SE=${3:-4}
 BIN=${BIN:-.build/release/rdnas}
-R=runs/bench-rank-resnet
-OUT=bench/results/rank-resnet
+R=${R:-runs/bench-rank-resnet}
+OUT=${OUT:-bench/results/rank-resnet}
 mkdir -p "$R" "$OUT"
 DATA="--dataset cifar10 --data data/cifar10"
 [ -f "$R/cands.json" ] || $BIN sample --space resnet --count 36 --stratify-flops --seed 4 --out "$R/cands.json"
