@@ -97,7 +97,8 @@ D17="${WARM/--pairs 2/--pairs 1} --epochs 23 --lambda-max 5 --rank-from 17 --eva
 # Round 17: the C=24 run's SPOS baseline at equal wall time, SPOS alone on the same C=24 supernet for its 35
 # pass-epochs (20 + 3 × 5): is it the width or the distillation that ranks?
 # Round 18: width once more (`-c32`): C=16 → 24 lifted the distilled runs by ~0.03 on the same engine while SPOS
-# alone gained nothing from it; does C=32 go on (a C=32 pass costs about 1.6-1.8× a C=24 one, inside the 2-hour budget)?
+# alone gained nothing from it; does C=32 go on (measured alone on two threads: a SPOS epoch 67-71 s against 49-58 s at C=24; a run
+# 2,515-2,565 s, inside the 2-hour budget)?
 D20="$WARM --epochs 23 --lambda-max 10 --rank-from 20 --eval-every 5 --branch-from $R/rd-swapreg-warm20-s@SEED@/checkpoints/epoch-019.safetensors"
 # name|options. spos = equal steps; spos-e9 = equal wall time with the λ 10 runs (one rank pair = two extra
 # forward/backward passes per step, so three passes a step; measured times are in $R/times.txt).
