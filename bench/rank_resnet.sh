@@ -9,6 +9,10 @@
 # Usage: [R=runs-folder OUT=results-folder] bash bench/rank_resnet.sh [gt-epochs] [gt-images] [supernet-epochs]
 # The folders do not carry the budget: give another budget its own R and OUT, or its steps would be skipped as done
 # by the files of the recorded one (3 epochs, 10,000 images, 2 supernet epochs) and its report would replace that record.
+# SUPERNETS_FROM=<folder> holds a new ground truth against supernets already scored on the same candidates: it copies
+# that folder's cands.json and <name>-eval.json files into R, so only the standalone trainings run, e.g.
+#   R=runs/rank-resnet-gt-20k-e3 OUT=bench/results/rank-resnet-gt-20k-e3 SUPERNETS_FROM=bench/results/rank-resnet \
+#     bash bench/rank_resnet.sh 3 20000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GE=${1:-3}; GI=${2:-10000}; SE=${3:-4}
@@ -16,6 +20,11 @@ BIN=${BIN:-.build/release/rdnas}
 R=${R:-runs/bench-rank-resnet}
 OUT=${OUT:-bench/results/rank-resnet}
 mkdir -p "$R" "$OUT"
+if [ -n "${SUPERNETS_FROM:-}" ]; then
+  for f in cands.json sandwich-eval.json sandwich-rd-flops-eval.json; do
+    [ -f "$R/$f" ] || cp "$SUPERNETS_FROM/$f" "$R/$f"
+  done
+fi
 DATA="--dataset cifar10 --data data/cifar10"
 [ -f "$R/cands.json" ] || $BIN sample --space resnet --count 36 --stratify-flops --seed 4 --out "$R/cands.json"
 
@@ -28,7 +37,7 @@ t0=$(date +%s); gt 1 & gt 2 & wait; echo "ground truth: $(( $(date +%s) - t0 )) 
 
 supernet() {  # name, extra args
   local name=$1; shift
-  [ -f "$R/$name/checkpoints/last.safetensors" ] && return
+  [ -f "$R/$name/checkpoints/last.safetensors" ] || [ -f "$R/$name-eval.json" ] && return
   $BIN train --headless --runs-dir "$R" --name "$name" --space resnet $DATA --strategy sandwich --paths 4 \
     --epochs $SE --lr 0.05 --threads 1 --seed 0 --log-every 100 "$@" 2> "$R/$name.log"
 }

@@ -51,3 +51,10 @@ for name in ["sandwich", "sandwich-rd-flops"]:
     for seed, g in [(1, s1), (2, s2)]:
         print(f"| {name} (accuracy) | GT seed {seed} | {rank(e, f'{R}/gt-seed{seed}.json', f'{name}-s{seed}')} |")
     print(f"| {name} (accuracy) | proxy flops | {rank(e, f'{R}/proxies.csv', f'{name}-flops', None, 'flops')} |")
+# Another budget's ground truth on the same candidates (PREVIOUS=<its results folder>): how far the order moves with
+# the budget, which is what says whether either budget is long enough to stand for the networks' real order.
+previous = os.environ.get("PREVIOUS")
+if previous:
+    for name in ["gt-mean", "gt-seed1", "gt-seed2"]:
+        print(f"| GT at {os.path.basename(previous.rstrip('/'))}: {name} | this GT's {name} | "
+              f"{rank(f'{previous}/{name}.json', f'{R}/{name}.json', 'previous-' + name)} |")

@@ -29,6 +29,11 @@ struct Standalone: ParsableCommand {
   @Option(help: "Output JSON (acc = top-1 on the official test split).") var out: String
   @Option(help: "Train only shard i/n.") var shard: String?
   @Option(help: "Save each trained network's weights in this folder (for --init-from).") var saveWeights: String?
+  @Option(help: ArgumentHelp("Also measure test accuracy after these epochs (comma-separated, each below --epochs).",
+                             discussion: "Recorded as acc@<e> and loss@<e> beside the final score: the order of the "
+                               + "candidates at several points of one schedule (not of shorter schedules: the rate has "
+                               + "not annealed there)."))
+  var evalAt: String?
   @OptionGroup(title: "Search space") var space: SpaceOptions
   @OptionGroup(title: "Network") var network: NetworkOptions
   @OptionGroup(title: "Optimiser") var optimizer: OptimizerOptions
@@ -40,8 +45,8 @@ struct Standalone: ParsableCommand {
     try runReportingErrors {
       let precision = try compute.apply().precision
       if let initFrom {
-        guard archs == nil, shard == nil else {
-          throw RDNASError.badInput("--init-from fine-tunes one exported network: give it without --archs and --shard")
+        guard archs == nil, shard == nil, evalAt == nil else {
+          throw RDNASError.badInput("--init-from fine-tunes one exported network: give it without --archs, --shard and --eval-at")
         }
         try fineTune(exportDirectory: initFrom, precision: precision)
         return
@@ -54,6 +59,7 @@ struct Standalone: ParsableCommand {
       try self.space.apply(to: &config)
       try network.apply(to: &config)
       try optimizer.apply(to: &config)
+      let ladder = try Self.parseEvalAt(evalAt, epochs: config.epochs)
       config.dataset = data.dataset; config.dataPath = data.data; config.trainLimit = data.trainLimit
       config.validationSize = 0
       let images = try RunData.load(&config)
@@ -89,13 +95,20 @@ struct Standalone: ParsableCommand {
         let t0 = Date()
         let net = try config.makeStandalone(all[i], space: space, seed: config.seed &+ UInt64(i))
         let model = FixedArchitecture(net: net, arch: all[i])
+        var midway: [String: String] = [:]
         try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg,
-                                     precision: precision)
+                                     precision: precision) { p in
+          guard p.endOfEpoch, ladder.contains(p.epoch + 1) else { return }
+          let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
+          midway["acc@\(p.epoch + 1)"] = String(format: "%.4f", r.accuracy)
+          midway["loss@\(p.epoch + 1)"] = String(format: "%.6f", r.loss)
+        }
         let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
         var e = table.entries[i]
         e.score = r.accuracy
         e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
                     "seed": String(config.seed), "seconds": String(format: "%.1f", Date().timeIntervalSince(t0))]
+          .merging(midway) { a, _ in a }
         finished.append(e)
         finished.sort { position[$0.key, default: 0] < position[$1.key, default: 0] }
         try ScoreTable(entries: finished, source: partialPath).writeCompetitionJSON(path: partialPath)
@@ -115,6 +128,25 @@ struct Standalone: ParsableCommand {
       for p in StandalonePartials.paths(out: out) { try? FileManager.default.removeItem(atPath: p) }
       print("wrote \(finished.count) candidates to \(out)")
     }
+  }
+}
+
+extension Standalone {
+  /// `--eval-at 1,3`: the epochs after which a candidate is also measured, each in 1..<epochs (the last epoch is the
+  /// score itself).
+  static func parseEvalAt(_ text: String?, epochs: Int) throws -> Set<Int> {
+    guard let text else { return [] }
+    guard epochs >= 2 else { throw RDNASError.badInput("--eval-at needs --epochs 2 or more (the last epoch is always measured)") }
+    var found = Set<Int>()
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let trimmed = part.trimmingCharacters(in: .whitespaces)
+      guard let e = Int(trimmed), (1..<max(epochs, 1)).contains(e) else {
+        throw RDNASError.badInput("--eval-at '\(text)': give epochs from 1 to \(epochs - 1), comma-separated "
+          + "(the last epoch, \(epochs), is always measured)")
+      }
+      found.insert(e)
+    }
+    return found
   }
 }
 

@@ -41,6 +41,37 @@ final class CLITests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/gt.json.partial.json"))
   }
 
+  /// --eval-at measures the candidates mid-schedule without changing the training: the final scores equal those of a
+  /// run without it, and each listed epoch adds acc@e / loss@e. Epochs outside 1..<epochs are one line, exit 2.
+  func testStandaloneEvalAtRecordsMidScheduleAccuracyWithoutChangingTheRun() throws {
+    var (s, out) = try runRDNAS(["sample", "--space", "nb201", "--count", "2", "--out", dir + "/c.json"])
+    XCTAssertEqual(s, 0, out)
+    var twoEpochs = tinyStandalone
+    twoEpochs[twoEpochs.firstIndex(of: "--epochs")! + 1] = "2"
+    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/plain.json"] + twoEpochs)
+    XCTAssertEqual(s, 0, out)
+    (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/ladder.json", "--eval-at", "1"]
+                            + twoEpochs)
+    XCTAssertEqual(s, 0, out)
+    let plain = try json(dir + "/plain.json"), ladder = try json(dir + "/ladder.json")
+    for k in ["arch1", "arch2"] {
+      XCTAssertEqual(plain[k]!["epochs"] as? Int, 2)
+      XCTAssertEqual(ladder[k]!["acc"] as? Double, plain[k]!["acc"] as? Double, "\(k): measuring at epoch 1 moved the result")
+      XCTAssertEqual(ladder[k]!["loss"] as? Double, plain[k]!["loss"] as? Double)
+      let midway = try XCTUnwrap(ladder[k]!["acc@1"] as? Double, "\(k) has no acc@1")
+      XCTAssertTrue((0...1).contains(midway))
+      XCTAssertNotNil(ladder[k]!["loss@1"] as? Double)
+      XCTAssertNil(plain[k]!["acc@1"])
+    }
+    for bad in ["2", "0", "1,x"] {
+      (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/bad.json", "--eval-at", bad]
+                              + twoEpochs)
+      XCTAssertEqual(s, 2, out)
+      XCTAssertEqual(out.split(separator: "\n").count, 1, out)
+      XCTAssertTrue(out.contains("--eval-at"), out)
+    }
+  }
+
   func testEvalShardsSplitMergeAndInitFrom() throws {
     var (s, out) = try runRDNAS(["train", "--headless", "--name", "sup", "--runs-dir", dir, "--strategy", "spos",
                                  "--paths", "1"] + tiny)

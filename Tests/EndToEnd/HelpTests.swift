@@ -35,7 +35,7 @@ final class HelpTests: XCTestCase {
       "split": ["--archs", "--shards", "--out-dir"],
       "merge": ["--out"],
       "standalone": Set(space + compute + optimizer + ["--dataset", "--data", "--train-limit", "--activation", "--archs", "--init-from",
-                                                       "--out", "--shard", "--save-weights", "--seed"]),
+                                                       "--out", "--shard", "--save-weights", "--seed", "--eval-at"]),
       "demo": Set(compute + ["--epochs", "--batch-size", "--lr", "--seed", "--data"]),
       "bench": Set(compute + ["--reps", "--what", "--batch", "--pairs", "--profile"]),
     ]

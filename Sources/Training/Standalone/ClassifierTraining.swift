@@ -22,16 +22,19 @@ public struct ClassifierTrainingConfig: Codable, Sendable, Equatable {
 
 public struct TrainingProgress: Sendable {
   public var epoch: Int, step: Int, stepsTotal: Int
+  /// This step was the epoch's last: the model is as an `epoch + 1`-epoch prefix of the schedule left it.
+  public var endOfEpoch: Bool
   public var loss: Float, lr: Float
   public var imagesPerSecond: Double
 }
 
 public enum ClassifierTraining {
-  /// Trains `model` on `dataset` with SGD; returns the mean loss of the last epoch.
+  /// Trains `model` on `dataset` with SGD; returns the mean loss of the last epoch. `progress` runs after every step
+  /// (it may throw, to measure the model mid-schedule and fail the training if that fails).
   @discardableResult
   public static func train(_ model: ImageClassifier, dataset: ImageDataset, normalization: Normalization,
                            config: ClassifierTrainingConfig, precision: Precision = .fp32,
-                           progress: (TrainingProgress) -> Void = { _ in }) throws -> Float {
+                           progress: (TrainingProgress) throws -> Void = { _ in }) throws -> Float {
     let loader = try BatchLoader(dataset: dataset, batchSize: config.batchSize, shuffle: true, dropLast: true,
                              augmentation: config.augment ? .cifar : .none, normalization: normalization,
                              seed: config.seed)
@@ -50,7 +53,7 @@ public enum ClassifierTraining {
     let start = Date()
     for epoch in 0..<config.epochs {
       var sum: Float = 0
-      for batch in loader.epoch(epoch) {
+      for (index, batch) in loader.epoch(epoch).enumerated() {
         let t = Tape(training: true)
         t.precision = precision
         let loss = t.crossEntropy(model.logits(t, batch.tensor()), labels: batch.y)
@@ -63,8 +66,9 @@ public enum ClassifierTraining {
         sum += loss.scalar
         step += 1
         let elapsed = Date().timeIntervalSince(start)
-        progress(TrainingProgress(epoch: epoch, step: step, stepsTotal: total, loss: loss.scalar, lr: lr,
-                                  imagesPerSecond: Double(step * config.batchSize) / max(elapsed, 1e-9)))
+        try progress(TrainingProgress(epoch: epoch, step: step, stepsTotal: total, endOfEpoch: index == perEpoch - 1,
+                                      loss: loss.scalar, lr: lr,
+                                      imagesPerSecond: Double(step * config.batchSize) / max(elapsed, 1e-9)))
       }
       lastEpochLoss = sum / Float(perEpoch)
     }
