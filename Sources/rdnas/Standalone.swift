@@ -95,15 +95,17 @@ struct Standalone: ParsableCommand {
         let t0 = Date()
         let net = try config.makeStandalone(all[i], space: space, seed: config.seed &+ UInt64(i))
         let model = FixedArchitecture(net: net, arch: all[i])
+        let measure = { try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization,
+                                                        precision: precision) }
         var midway: [String: String] = [:]
         try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg,
                                      precision: precision) { p in
           guard p.endOfEpoch, ladder.contains(p.epoch + 1) else { return }
-          let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
+          let r = try measure()
           midway["acc@\(p.epoch + 1)"] = String(format: "%.4f", r.accuracy)
           midway["loss@\(p.epoch + 1)"] = String(format: "%.6f", r.loss)
         }
-        let r = try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization, precision: precision)
+        let r = try measure()
         var e = table.entries[i]
         e.score = r.accuracy
         e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
@@ -140,7 +142,7 @@ extension Standalone {
     var found = Set<Int>()
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
       let trimmed = part.trimmingCharacters(in: .whitespaces)
-      guard let e = Int(trimmed), (1..<max(epochs, 1)).contains(e) else {
+      guard let e = Int(trimmed), (1..<epochs).contains(e) else {
         throw RDNASError.badInput("--eval-at '\(text)': give epochs from 1 to \(epochs - 1), comma-separated "
           + "(the last epoch, \(epochs), is always measured)")
       }
