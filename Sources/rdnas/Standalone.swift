@@ -109,7 +109,10 @@ struct Standalone: ParsableCommand {
         var e = table.entries[i]
         e.score = r.accuracy
         e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
-                    "seed": String(config.seed), "seconds": String(format: "%.1f", Date().timeIntervalSince(t0))]
+                    "seed": String(config.seed), "seconds": String(format: "%.1f", Date().timeIntervalSince(t0)),
+                    // A ground truth resumed across machines may mix precisions (`auto` picks per CPU): say which.
+                    // Extras hold JSON text, so a string goes in quoted.
+                    "precision": "\"\(precision.rawValue)\""]
           .merging(midway) { a, _ in a }
         finished.append(e)
         finished.sort { position[$0.key, default: 0] < position[$1.key, default: 0] }

@@ -48,6 +48,7 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(s, 0, out)
     var twoEpochs = tinyStandalone
     twoEpochs[twoEpochs.firstIndex(of: "--epochs")! + 1] = "2"
+    twoEpochs += ["--precision", "fp32"]
     (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/plain.json"] + twoEpochs)
     XCTAssertEqual(s, 0, out)
     (s, out) = try runRDNAS(["standalone", "--archs", dir + "/c.json", "--out", dir + "/ladder.json", "--eval-at", "1"]
@@ -56,6 +57,7 @@ final class CLITests: XCTestCase {
     let plain = try json(dir + "/plain.json"), ladder = try json(dir + "/ladder.json")
     for k in ["arch1", "arch2"] {
       XCTAssertEqual(plain[k]!["epochs"] as? Int, 2)
+      XCTAssertEqual(plain[k]!["precision"] as? String, "fp32", "\(k): a ground truth names the precision it was trained in")
       XCTAssertEqual(ladder[k]!["acc"] as? Double, plain[k]!["acc"] as? Double, "\(k): measuring at epoch 1 moved the result")
       XCTAssertEqual(ladder[k]!["loss"] as? Double, plain[k]!["loss"] as? Double)
       let midway = try XCTUnwrap(ladder[k]!["acc@1"] as? Double, "\(k) has no acc@1")
