@@ -56,8 +56,8 @@ build: deps stamp
 test: deps data stamp
 	@set -o pipefail; swift test --disable-swift-testing 2>&1 | tee .build-test.log | grep -v "^Test Case .* passed"; \
 	status=$$?; \
-	line=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build-test.log | tail -1); \
-	n=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); f=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	line=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" .build-test.log | tail -1); \
+	n=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); f=$$(echo "$$line" | sed -E 's/.* ([0-9]+) failures?.*/\1/'); \
 	s=$$(grep -c "' skipped" .build-test.log || true); \
 	if [ -n "$$n" ]; then echo "$$((n - f - s)) passed, $$f failed, $$s skipped"; fi; \
 	exit $$status

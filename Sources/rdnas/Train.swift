@@ -82,6 +82,7 @@ struct Train: ParsableCommand {
       }
       let trainer = try Trainer(config: config, resume: resume, proxyScorer: ProxyScoring.scorer(config: config),
                                 collective: world, autoPrecision: fixedPrecision == nil ? compute.autoPrecision : nil,
+                                fixedPrecision: resume ? nil : fixedPrecision,
                                 openMPSettings: OpenMPEnvironment.description)
       if resume, let warning = Precision.resumeWarning(trainedIn: trainer.config.precision) {
         FileHandle.standardError.write(Data("rdnas: \(warning)\n".utf8))

@@ -54,6 +54,21 @@ public final class DNNL: @unchecked Sendable {
     return pd!
   }
 
+  /// As `primitiveDesc`, but the first implementation (in oneDNN's order of preference) whose name `avoid` does not
+  /// reject; the preferred one when every implementation is rejected.
+  func primitiveDesc(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil, avoiding avoid: (String) -> Bool,
+                     _ what: String) -> dnnl_primitive_desc_t {
+    var it: dnnl_primitive_desc_iterator_t?
+    dnnlCheck(dnnl_primitive_desc_iterator_create(&it, opDesc, nil, engine, hint), what)
+    defer { dnnl_primitive_desc_iterator_destroy(it) }
+    repeat {
+      guard let pd = dnnl_primitive_desc_iterator_fetch(it) else { break }
+      if !avoid(Self.implementation(pd)) { return pd }
+      dnnl_primitive_desc_destroy(pd)
+    } while dnnl_primitive_desc_iterator_next(it) == dnnl_success
+    return primitiveDesc(opDesc, hint: hint, what)
+  }
+
   /// As `primitiveDesc`, but nil when oneDNN has no implementation (an optional algorithm on a CPU without it).
   func tryPrimitiveDesc(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil) -> dnnl_primitive_desc_t? {
     var pd: dnnl_primitive_desc_t?

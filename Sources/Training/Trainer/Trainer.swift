@@ -46,9 +46,11 @@ public final class Trainer: @unchecked Sendable {
   /// every rank calls it with the same arguments; rank 0 alone writes the run folder and reads commands.
   /// With `autoPrecision` a new run's precision is measured (rank 0 measures, the others take its choice)
   /// instead of read from `config.precision`; a resumed run keeps the precision it was trained in.
+  /// `fixedPrecision` is the front end's decision for a fixed `--precision` (its reason says when bf16 fell
+  /// back to fp32 on this CPU, which the run's events should show rather than a plain "--precision fp32").
   public init(config original: TrainingConfig, resume: Bool = false, proxyScorer: PriorCache.Scorer? = nil,
               collective: any Collective = SingleProcess(), autoPrecision: AutoPrecision? = nil,
-              openMPSettings: String? = nil) throws {
+              fixedPrecision: PrecisionDecision? = nil, openMPSettings: String? = nil) throws {
     var config = original
     try config.validate()
     folder = RunFolder(path: config.runDirectory)
@@ -87,6 +89,8 @@ public final class Trainer: @unchecked Sendable {
       }
       precision = try collective.broadcast(measured, root: 0)!
       config.precision = precision.precision
+    } else if let fixedPrecision, fixedPrecision.precision == Precision.resolve(config.precision ?? .fp32).precision {
+      precision = fixedPrecision
     } else {
       precision = .fixed(config.precision ?? .fp32)
     }
