@@ -81,7 +81,9 @@ public final class Trainer: @unchecked Sendable {
     } else if let autoPrecision {
       let key = { (network: String) in PrecisionCache.Key(cpu: CPUIdentity.current, network: network, threads: config.threads ?? DNNL.threads) }
       var measured: PrecisionDecision?
-      if collective.isRoot {
+      if collective.isRoot && !autoPrecision.hardware {
+        measured = autoPrecision.decide(key: key("-")) { _ in 0 }  // no native bf16: nothing to measure or build
+      } else if collective.isRoot {
         if let n = config.threads { DNNL.setThreads(n) }
         let probe = try PrecisionProbe(config: config, space: space, channels: data.train.channels,
                                        height: data.train.height, width: data.train.width)
