@@ -77,15 +77,9 @@ struct Bench: ParsableCommand {
   func supernetStep(nb201: Bool, precision fixed: Precision) throws {
     var precision = fixed
     if compute.precision == .auto {
-      let auto = compute.autoPrecision
-      let d: PrecisionDecision
-      if auto.hardware {
+      let d = try compute.autoPrecision.decide(threads: DNNL.threads) {
         let (probeSpace, probeNet) = try makeSupernet(nb201: nb201)  // a copy: the probe moves BN statistics
-        let probe = PrecisionProbe(net: probeNet, space: probeSpace, batchSize: batch, channels: 3, height: 32, width: 32)
-        d = try auto.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: probe.network,
-                                                    threads: DNNL.threads), pass: probe.pass)
-      } else {  // nothing to measure: no probe network, so the timed step runs exactly as under --precision fp32
-        d = auto.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: "-", threads: DNNL.threads)) { _ in 0 }
+        return PrecisionProbe(net: probeNet, space: probeSpace, batchSize: batch, channels: 3, height: 32, width: 32)
       }
       precision = d.precision
       FileHandle.standardError.write(Data("rdnas: precision \(d.precision.rawValue): \(d.reason)\n".utf8))

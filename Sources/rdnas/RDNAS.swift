@@ -139,10 +139,7 @@ struct ComputeOptions: ParsableArguments {
   @discardableResult
   func apply() throws -> PrecisionDecision {
     if let fixed = applyThreads() { return fixed }
-    let probe = ConvolutionProbe()
-    let decision = try autoPrecision.decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: probe.network,
-                                                                    threads: DNNL.threads), pass: probe.pass)
-    return decision
+    return try autoPrecision.decide(threads: DNNL.threads) { ConvolutionProbe() }
   }
 }
 

@@ -44,6 +44,30 @@ final class AutoPrecisionTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/p.json"))
   }
 
+  struct FakeWorkload: PrecisionWorkload {
+    let network = "fake workload"
+    let passes: FakePasses
+    func pass(_ p: Precision) -> Double { passes.pass(p) }
+  }
+
+  /// `decide(threads:workload:)` builds the workload (a probe supernet, in `train`) only when it will measure it.
+  func testTheWorkloadIsBuiltOnlyWhereThereIsSomethingToMeasure() throws {
+    var built = 0
+    let fake = FakePasses(fp32: 40, bf16: 20)
+    let build = { () -> FakeWorkload in built += 1; return FakeWorkload(passes: fake) }
+    let without = try AutoPrecision(hardware: false, cache: PrecisionCache(path: dir + "/p.json")).decide(threads: 1, workload: build)
+    XCTAssertEqual(without.precision, .fp32)
+    XCTAssertTrue(without.reason.contains("no native bf16"), without.reason)
+    XCTAssertEqual(built, 0, "no workload built without native bf16")
+    let cache = PrecisionCache(path: dir + "/q.json")
+    let with = try AutoPrecision(hardware: true, cache: cache, repeats: 1).decide(threads: 3, workload: build)
+    XCTAssertEqual(built, 1)
+    XCTAssertEqual(with.precision, .bf16)
+    XCTAssertEqual(fake.calls.count, 4)
+    XCTAssertEqual(cache.lookup(PrecisionCache.Key(cpu: CPUIdentity.current, network: "fake workload", threads: 3))?.bf16Milliseconds, 20,
+                   "cached under this CPU, the workload's name and the threads")
+  }
+
   func testMeasuresAlternatingKeepsMinimumAndCaches() throws {
     let cache = PrecisionCache(path: dir + "/sub/precision.json")
     let fake = FakePasses(fp32: 40, bf16: 20)

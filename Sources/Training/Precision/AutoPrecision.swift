@@ -50,13 +50,23 @@ public struct AutoPrecision: Sendable {
     bf16Milliseconds.isFinite && bf16Milliseconds <= fp32Milliseconds * (1 - margin) ? .bf16 : .fp32
   }
 
+  /// `decide(key:pass:)` for a workload built only when there is something to measure: without native bf16 the
+  /// decision needs neither its name nor its passes, and building it (a whole probe supernet) would be wasted work
+  /// that also leaves the run's heap different from a `--precision fp32` run's.
+  public func decide<Workload: PrecisionWorkload>(threads: Int, workload: () throws -> Workload) throws -> PrecisionDecision {
+    guard hardware else { return Self.withoutHardware }
+    let w = try workload()
+    return try decide(key: PrecisionCache.Key(cpu: CPUIdentity.current, network: w.network, threads: threads), pass: w.pass)
+  }
+
+  static let withoutHardware = PrecisionDecision(
+    precision: .fp32, reason: "auto: this CPU has no native bf16 (oneDNN reports neither AVX512-BF16 nor AMX)")
+
   /// Decides for the workload `key.network`: without native bf16 fp32 (nothing measured); else the cached
   /// result for `key`, or a measurement — `pass(p)` runs one pass in precision `p` and returns its
   /// milliseconds; fp32 and bf16 passes alternate so that a burst of load on the machine hits both.
   public func decide(key: PrecisionCache.Key, pass: (Precision) throws -> Double) rethrows -> PrecisionDecision {
-    guard hardware else {
-      return PrecisionDecision(precision: .fp32, reason: "auto: this CPU has no native bf16 (oneDNN reports neither AVX512-BF16 nor AMX)")
-    }
+    guard hardware else { return Self.withoutHardware }
     if let cache, let hit = cache.lookup(key, note: note) {
       return Self.decision(fp32: hit.fp32Milliseconds, bf16: hit.bf16Milliseconds, network: key.network, cached: true)
     }

@@ -4,10 +4,17 @@ import Engine
 import Search
 import Supernet
 
+/// What `--precision auto` times: a named workload, one pass of it in a given precision (milliseconds).
+public protocol PrecisionWorkload {
+  /// Names the workload in the cache key and the decision's reason.
+  var network: String { get }
+  func pass(_ precision: Precision) throws -> Double
+}
+
 /// One training pass (forward + backward, no update) of a run's largest path on one random batch of the
 /// run's input shape, in a given precision: the workload `--precision auto` times. It runs on a supernet of
 /// its own, so the run's weights and BN statistics are untouched by the measurement.
-public struct PrecisionProbe {
+public struct PrecisionProbe: PrecisionWorkload {
   /// Names the workload in the cache key and the decision's reason (space, its sizes, batch and input).
   public let network: String
   let net: Supernet
@@ -61,7 +68,7 @@ public struct PrecisionProbe {
 /// The workload `--precision auto` times for commands without one network of their own (proxy scoring of many
 /// networks, evaluation, benchmarks): the engine's 3×3 convolution case (batch 64, 32→32 channels, 32×32),
 /// forward and both backward passes, which dominate every network rdnas trains.
-public struct ConvolutionProbe {
+public struct ConvolutionProbe: PrecisionWorkload {
   public let network = "conv3x3 batch=64 32->32 channels 32x32"
   let x: Tensor
   let w: Parameter

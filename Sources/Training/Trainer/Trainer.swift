@@ -79,15 +79,13 @@ public final class Trainer: @unchecked Sendable {
       let p = Precision.resolve(config.precision ?? .fp32).precision
       precision = PrecisionDecision(precision: p, reason: "resumed: the run was trained in \((config.precision ?? .fp32).rawValue)")
     } else if let autoPrecision {
-      let key = { (network: String) in PrecisionCache.Key(cpu: CPUIdentity.current, network: network, threads: config.threads ?? DNNL.threads) }
       var measured: PrecisionDecision?
-      if collective.isRoot && !autoPrecision.hardware {
-        measured = autoPrecision.decide(key: key("-")) { _ in 0 }  // no native bf16: nothing to measure or build
-      } else if collective.isRoot {
-        if let n = config.threads { DNNL.setThreads(n) }
-        let probe = try PrecisionProbe(config: config, space: space, channels: data.train.channels,
-                                       height: data.train.height, width: data.train.width)
-        measured = try autoPrecision.decide(key: key(probe.network), pass: probe.pass)
+      if collective.isRoot {
+        measured = try autoPrecision.decide(threads: config.threads ?? DNNL.threads) { [config, space] in
+          if let n = config.threads { DNNL.setThreads(n) }
+          return try PrecisionProbe(config: config, space: space, channels: data.train.channels,
+                                    height: data.train.height, width: data.train.width)
+        }
       }
       precision = try collective.broadcast(measured, root: 0)!
       config.precision = precision.precision
