@@ -1,0 +1,94 @@
+"""Issue 11, item 4: bagging within the 2-hour budget. A distilled C=24 supernet trains in ~2,000–2,500 s of this
+machine alone on two threads (+~300 s of evaluation), so two of them fit in the ≤ 2 h a run may spend, and "train k
+supernets on different seeds, rank by the mean of their −loss ranks" is a recipe of the same budget that needs no proxy
+at evaluation time (`rdnas ensemble a-eval.json:loss b-eval.json:loss`). Its baseline is the same bag of SPOS
+supernets (equal wall time, seed for seed), where both have the seeds.
+
+From score files only (no training). Cells: the protocol's 500 held-out cells of runs/protocol. Seeds: a config's
+score files in runs/protocol and in each --extra folder (more seeds trained apart, so their landmarks do not change
+runs/protocol's cells; how many of their landmarks fall among those cells is printed, and the figures are repeated
+without those cells). Reported: every k-subset of the seeds as one bag (bags share seeds, so they are not
+independent), and the disjoint bags (seed i with seed i + m, m = seeds / 2: independent training runs); paired
+bootstrap CIs over 1,000 resamples of the cells, the same resamples for every statistic.
+Usage: python3 bench/rank_bagging.py [--extra DIR ...] [DISTILLED [SPOS]]"""
+import argparse, csv, itertools, os, sys
+import numpy as np
+from rank_cells import ground_truth, heldout_cells, landmarks_of, load_eval, tau, rank_average, resamples
+
+R = "runs/protocol"
+
+def score_files(cfg, dirs):
+    """seed -> eval JSON path, over runs/protocol and the extra folders (the first folder holding a seed wins)."""
+    found = {}
+    for d in dirs:
+        for s in range(20):
+            p = f"{d}/{cfg}-s{s}-eval.json"
+            if s not in found and os.path.isfile(p):
+                found[s] = p
+    return found
+
+def teacher(cells, path=f"{R}/teacher-swapreg.csv"):
+    by = {r["arch"]: float(r["score"]) for r in csv.DictReader(open(path))}
+    return np.array([by[a] for a in cells])
+
+def ci(values):
+    lo, hi = np.percentile(values, [2.5, 97.5])
+    return f"[{lo:+.3f}, {hi:+.3f}]"
+
+def report(title, bags, d, b, t, g, res):
+    """Mean τ over `bags` of the distilled bag, its members alone, the teacher and (where all seeds have one) the
+    SPOS bag, with paired CIs of the differences."""
+    spos = all(s in b for c in bags for s in c)
+    def stats_on(idx):
+        gi = g[idx]
+        bag = np.mean([tau(rank_average(*[d[s][idx] for s in c]), gi) for c in bags])
+        alone = np.mean([tau(d[s][idx], gi) for c in bags for s in c])
+        sb = np.mean([tau(rank_average(*[b[s][idx] for s in c]), gi) for c in bags]) if spos else np.nan
+        return bag, alone, tau(t[idx], gi), sb
+    point = stats_on(np.arange(len(g)))
+    boots = np.array([stats_on(r) for r in res])
+    per = [tau(rank_average(*[d[s] for s in c]), g) for c in bags]
+    print(f"### {title}: {len(bags)} bag(s) {bags}")
+    print(f"- bagged distilled: {point[0]:.3f} (per bag {' / '.join(f'{x:.3f}' for x in per)}); members alone {point[1]:.3f}")
+    print(f"- bag − members alone: {point[0] - point[1]:+.3f} {ci(boots[:, 0] - boots[:, 1])}")
+    print(f"- bag − teacher (SWAP-reg alone, {point[2]:.3f}): {point[0] - point[2]:+.3f} {ci(boots[:, 0] - boots[:, 2])}")
+    if spos:
+        print(f"- bag − SPOS bag of the same seeds ({point[3]:.3f}, equal wall time): {point[0] - point[3]:+.3f} "
+              f"{ci(boots[:, 0] - boots[:, 3])}")
+
+def main():
+    ap = argparse.ArgumentParser(usage=__doc__.strip().splitlines()[-1])
+    ap.add_argument("distilled", nargs="?", default="rd-swapreg-warm20-c24-m1-l5")
+    ap.add_argument("spos", nargs="?", default="spos-c24-e35")
+    ap.add_argument("--extra", nargs="*", default=[])
+    a = ap.parse_args()
+    dirs = [R] + a.extra
+    gt = ground_truth()
+    cells, _ = heldout_cells(R)
+    dfiles, bfiles = score_files(a.distilled, dirs), score_files(a.spos, dirs)
+    if len(dfiles) < 2:
+        sys.exit(f"rank_bagging: {a.distilled} has {len(dfiles)} score files in {', '.join(dirs)}; a bag needs 2")
+    extra_landmarks = set().union(*[landmarks_of(x) for x in a.extra]) if a.extra else set()
+    hit = [c for c in cells if c in extra_landmarks]
+    print(f"## {a.distilled}: seeds {sorted(dfiles)}; {a.spos}: seeds {sorted(bfiles)}; "
+          f"{len(hit)} of the {len(cells)} cells are landmarks of the --extra runs")
+    variants = [("all cells", cells)] + ([(f"without those {len(hit)} cells", [c for c in cells if c not in hit])] if hit else [])
+    for name, cs in variants:
+        g = np.array([gt[x] for x in cs])
+        d = {s: -load_eval(p, cs)[1] for s, p in dfiles.items()}
+        b = {s: -load_eval(p, cs)[1] for s, p in bfiles.items()}
+        t = teacher(cs)
+        res = resamples(len(cs), 1000, 0)
+        seeds = sorted(d)
+        alone = [tau(d[s], g) for s in seeds]
+        print(f"## {name} ({len(cs)}): single supernets {np.mean(alone):.3f} ± {np.std(alone, ddof=1):.3f} "
+              f"({' / '.join(f'{x:.3f}' for x in alone)})")
+        report("every pair of seeds", list(itertools.combinations(seeds, 2)), d, b, t, g, res)
+        m = len(seeds) // 2
+        report("disjoint pairs (independent bags)", [(seeds[i], seeds[i + m]) for i in range(m)], d, b, t, g, res)
+        base = [s for s in seeds if s in b]
+        if len(base) >= 2 and len(base) < len(seeds):
+            report(f"every pair of the seeds SPOS also has", list(itertools.combinations(base, 2)), d, b, t, g, res)
+
+if __name__ == "__main__":
+    main()
