@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the folders the NB201 ranking reports read (runs/protocol, runs/protocol-img3000, runs/protocol-bn20) from
+# Rebuilds the folders the NB201 ranking reports read (runs/protocol, runs/protocol-img3000, runs/protocol-bn20, runs/protocol-bag) from
 # the committed record (bench/results/rank-nb201/protocol/), so that on a fresh clone, with no trained supernet left,
 #   python3 bench/rank_protocol.py runs/protocol bench/results/rank-nb201/protocol.md
 #   python3 bench/rank_eval_sweep_report.py bench/results/rank-nb201/eval-sweep.md
@@ -28,4 +28,12 @@ for variant in img3000 bn20; do
   mkdir -p "$R-$variant"
   for f in "$SRC/evals-$variant"/*-eval.json; do put "$f" "$R-$variant/$(basename "$f")"; done
 done
-echo "restored $R, $R-img3000, $R-bn20 from $SRC ($(ls "$R"/*-eval.json | wc -l) score files)"
+# Seeds trained apart from runs/protocol (round 19's bags), so their landmarks leave its held-out cells unchanged.
+mkdir -p "$R-bag"
+for f in "$SRC"/evals-bag/*-eval.json; do put "$f" "$R-bag/$(basename "$f")"; done
+for f in "$SRC"/evals-bag/*-landmarks.jsonl; do
+  run=$(basename "$f" -landmarks.jsonl)
+  mkdir -p "$R-bag/$run"
+  put "$f" "$R-bag/$run/metrics.jsonl"
+done
+echo "restored $R, $R-img3000, $R-bn20, $R-bag from $SRC ($(ls "$R"/*-eval.json | wc -l) score files)"
