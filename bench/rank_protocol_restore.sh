@@ -18,22 +18,21 @@ for f in heldout-uniform.json heldout-proxies.csv calibration.json calibration-p
 done
 put "$SRC/all-swap-nb201.csv" "$R/all-swap.csv"
 [ -e "$R/teacher-swapreg.csv" ] || python3 tools/swap_teacher.py "$R/all-swap.csv" "$R/teacher-swapreg.csv" > /dev/null
-for f in "$SRC"/evals/*-eval.json; do put "$f" "$R/$(basename "$f")"; done
-for f in "$SRC"/evals/*-landmarks.jsonl; do
-  run=$(basename "$f" -landmarks.jsonl)
-  mkdir -p "$R/$run"
-  put "$f" "$R/$run/metrics.jsonl"
-done
+# A folder of runs from its committed score files and landmark sets: source folder, run folder.
+runs_from() {
+  mkdir -p "$2"
+  for f in "$1"/*-eval.json; do put "$f" "$2/$(basename "$f")"; done
+  for f in "$1"/*-landmarks.jsonl; do
+    local run; run=$(basename "$f" -landmarks.jsonl)
+    mkdir -p "$2/$run"
+    put "$f" "$2/$run/metrics.jsonl"
+  done
+}
+runs_from "$SRC/evals" "$R"
 for variant in img3000 bn20; do
   mkdir -p "$R-$variant"
   for f in "$SRC/evals-$variant"/*-eval.json; do put "$f" "$R-$variant/$(basename "$f")"; done
 done
 # Seeds trained apart from runs/protocol (round 19's bags), so their landmarks leave its held-out cells unchanged.
-mkdir -p "$R-bag"
-for f in "$SRC"/evals-bag/*-eval.json; do put "$f" "$R-bag/$(basename "$f")"; done
-for f in "$SRC"/evals-bag/*-landmarks.jsonl; do
-  run=$(basename "$f" -landmarks.jsonl)
-  mkdir -p "$R-bag/$run"
-  put "$f" "$R-bag/$run/metrics.jsonl"
-done
+runs_from "$SRC/evals-bag" "$R-bag"
 echo "restored $R, $R-img3000, $R-bn20, $R-bag from $SRC ($(ls "$R"/*-eval.json | wc -l) score files)"
