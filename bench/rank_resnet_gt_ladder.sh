@@ -6,7 +6,9 @@
 # About 17 hours of one core per seed on an AVX2 EPYC (12–13 h on an AVX-512 Xeon): far more than one session. The
 # machines this runs on do not always keep runs/ between sessions, so finished networks are also kept in the
 # repository (bench/results/rank-resnet-gt-50k-e6/partial/, committed by `save`) and restored from there by `run`.
-# `rdnas standalone` resumes per network from <out>.partial.json; a network cut off mid-training starts again.
+# `rdnas standalone` skips the networks in <out>.partial.json and resumes the one it was training from
+# <out>.checkpoints/<key>.safetensors (saved at every epoch end, every 10 minutes and on SIGINT/SIGTERM), so an
+# interruption loses at most 10 minutes; `save` also keeps those checkpoints (partial/checkpoints-seed<s>/).
 #
 # The candidates are the recorded 36 (bench/results/rank-resnet/cands.json) in a spread order (keys p01-arch19,
 # p02-arch1, …: each next one farthest from those before it in the FLOPs-stratified order), so any prefix of the
@@ -40,12 +42,19 @@ EOF
 case "${1:-status}" in
   run)
     cp "$KEEP/cands.json" "$R/cands.json"
-    # A copy of the binary, so rebuilding .build/ while this runs does not change what trains.
-    [ -x "$R/rdnas" ] || cp "${BIN:-.build/release/rdnas}" "$R/rdnas"
+    # A copy of the binary, so rebuilding .build/ while this runs does not change what trains (renamed into place:
+    # an older copy may still be running).
+    cp "${BIN:-.build/release/rdnas}" "$R/.rdnas.tmp" && mv -f "$R/.rdnas.tmp" "$R/rdnas"
     for s in $SEEDS; do
       [ -f "$R/gt-seed$s.json" ] && continue
       [ -f "$KEEP/gt-seed$s.json" ] && { cp "$KEEP/gt-seed$s.json" "$R/"; continue; }
       union "$R/gt-seed$s.json.partial.json" "$KEEP/partial/gt-seed$s.json.partial.json" "$R/gt-seed$s.json.partial.json"
+      # A kept checkpoint of an unfinished network, unless this machine's own is there (it is as new or newer).
+      for c in "$KEEP/partial/checkpoints-seed$s"/*.safetensors; do
+        [ -f "$c" ] || continue
+        mkdir -p "$R/gt-seed$s.json.checkpoints"
+        [ -f "$R/gt-seed$s.json.checkpoints/${c##*/}" ] || cp "$c" "$R/gt-seed$s.json.checkpoints/"
+      done
       "$R/rdnas" standalone --space resnet --dataset cifar10 --data data/cifar10 --archs "$R/cands.json" \
         --out "$R/gt-seed$s.json" --epochs 6 --eval-at 2,4 --threads 1 --seed "$s" > "$R/seed$s.log" 2>&1 &
     done
@@ -55,6 +64,12 @@ case "${1:-status}" in
     for s in $SEEDS; do
       if [ -f "$R/gt-seed$s.json" ]; then cp "$R/gt-seed$s.json" "$KEEP/"; rm -f "$KEEP/partial/gt-seed$s.json.partial.json"; continue; fi
       union "$R/gt-seed$s.json.partial.json" "$KEEP/partial/gt-seed$s.json.partial.json" "$KEEP/partial/gt-seed$s.json.partial.json"
+      # The unfinished network's checkpoint replaces the kept one (a finished network's is dropped).
+      rm -rf "$KEEP/partial/checkpoints-seed$s"
+      if compgen -G "$R/gt-seed$s.json.checkpoints/*.safetensors" > /dev/null; then
+        mkdir -p "$KEEP/partial/checkpoints-seed$s"
+        cp "$R/gt-seed$s.json.checkpoints/"*.safetensors "$KEEP/partial/checkpoints-seed$s/"
+      fi
     done
     ;&
   status)

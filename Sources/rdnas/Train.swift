@@ -184,11 +184,19 @@ func progress(_ line: String) {
 /// a multi-rank run with a checkpoint.
 final class SignalStop: @unchecked Sendable {
   private var sources: [DispatchSourceSignal] = []
+  private var handled: [Int32] = []
   private let queue = DispatchQueue(label: "rdnas.signals")
   private let hungUp = Atomic<Bool>(false)
 
-  init(commands: CommandQueue, stopOnHangup: Bool = true, onHangup: @escaping @Sendable () -> Void = {}) {
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] {
+  convenience init(commands: CommandQueue, stopOnHangup: Bool = true, onHangup: @escaping @Sendable () -> Void = {}) {
+    self.init(stopOnHangup: stopOnHangup, onStop: { commands.send(.stop(save: true)) }, onHangup: onHangup)
+  }
+
+  /// `onStop` runs on a signal queue (set a flag there; act on it at the next step boundary). `signals` are the
+  /// ones handled: SIGHUP among them only if given.
+  init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1], stopOnHangup: Bool = true,
+       onStop: @escaping @Sendable () -> Void, onHangup: @escaping @Sendable () -> Void = {}) {
+    for sig in signals {
       signal(sig, SIG_IGN)
       let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
       if sig == SIGHUP && !stopOnHangup {
@@ -197,16 +205,24 @@ final class SignalStop: @unchecked Sendable {
           if first { onHangup() }
         }
       } else {
-        s.setEventHandler { commands.send(.stop(save: true)) }
+        s.setEventHandler { onStop() }
       }
       s.resume()
       sources.append(s)
+      handled.append(sig)
     }
   }
 
   func cancel() {
     for s in sources { s.cancel() }
-    for sig in [SIGINT, SIGTERM, SIGUSR1] { signal(sig, SIG_DFL) }
-    if !hungUp.load(ordering: .sequentiallyConsistent) { signal(SIGHUP, SIG_DFL) }
+    for sig in handled where sig != SIGHUP { signal(sig, SIG_DFL) }
+    if handled.contains(SIGHUP), !hungUp.load(ordering: .sequentiallyConsistent) { signal(SIGHUP, SIG_DFL) }
+  }
+
+  /// SIGHUP is ignored already (the process runs under `nohup`): a hang-up then must not stop it either.
+  static var hangupIgnored: Bool {
+    var current = sigaction()
+    sigaction(SIGHUP, nil, &current)
+    return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
   }
 }

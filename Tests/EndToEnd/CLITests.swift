@@ -41,6 +41,57 @@ final class CLITests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/gt.json.partial.json"))
   }
 
+  /// SIGTERM mid-network saves that network's state (`<out>.checkpoints/<key>.safetensors`) and exits 130 with one
+  /// line; the same command resumes it at the saved step and ends with the uninterrupted run's result. A torn
+  /// checkpoint is one line naming it, exit 2.
+  func testStandaloneStoppedBySignalResumesTheNetworkWhereItStood() throws {
+    var (s, out) = try runRDNAS(["sample", "--space", "nb201", "--count", "1", "--out", dir + "/c.json"])
+    XCTAssertEqual(s, 0, out)
+    var args = tinyStandalone + ["--precision", "fp32"]
+    args[args.firstIndex(of: "--epochs")! + 1] = "4"
+    args[args.firstIndex(of: "--train-limit")! + 1] = "640"  // 20 steps an epoch, 80 in all
+    func standalone(_ name: String) -> [String] { ["standalone", "--archs", dir + "/c.json", "--out", dir + "/\(name).json"] + args }
+    (s, out) = try runRDNAS(standalone("whole"))
+    XCTAssertEqual(s, 0, out)
+
+    let checkpoint = dir + "/gt.json.checkpoints/arch1.safetensors"
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try rdnasBinary())
+    p.arguments = standalone("gt")
+    let pipe = Pipe()
+    p.standardOutput = pipe; p.standardError = pipe
+    try p.run()
+    let deadline = Date().addingTimeInterval(120)
+    while p.isRunning, !FileManager.default.fileExists(atPath: checkpoint), Date() < deadline { usleep(5_000) }
+    XCTAssertTrue(p.isRunning, "finished before its first epoch-end checkpoint was seen")
+    kill(p.processIdentifier, SIGTERM)
+    out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 130, out)
+    XCTAssertTrue(out.contains("stopped by a signal") && out.contains("rerun the same command"), out)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint), "the stopped network's state was kept")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/gt.json"))
+
+    (s, out) = try runRDNAS(standalone("gt"))
+    XCTAssertEqual(s, 0, out)
+    XCTAssertTrue(out.contains("arch1: resuming at step"), out)
+    let whole = try json(dir + "/whole.json")["arch1"]!, resumed = try json(dir + "/gt.json")["arch1"]!
+    XCTAssertEqual(resumed["acc"] as? Double, whole["acc"] as? Double, "a resumed network ends as an uninterrupted one")
+    XCTAssertEqual(resumed["loss"] as? Double, whole["loss"] as? Double)
+    let at = try XCTUnwrap(resumed["resumed_at_step"] as? [Int], "the record says where it resumed")
+    XCTAssertEqual(at.count, 1)
+    XCTAssertTrue((20..<80).contains(at[0]), "\(at)")
+    XCTAssertNil(whole["resumed_at_step"])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/gt.json.checkpoints"), "cleared once finished")
+
+    try FileManager.default.createDirectory(atPath: dir + "/torn.json.checkpoints", withIntermediateDirectories: true)
+    try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: dir + "/torn.json.checkpoints/arch1.safetensors"))
+    (s, out) = try runRDNAS(standalone("torn"))
+    XCTAssertEqual(s, 2, out)
+    XCTAssertEqual(out.split(separator: "\n").count, 1, out)
+    XCTAssertTrue(out.contains("torn.json.checkpoints/arch1.safetensors"), out)
+  }
+
   /// --eval-at measures the candidates mid-schedule without changing the training: the final scores equal those of a
   /// run without it, and each listed epoch adds acc@e / loss@e. Epochs outside 1..<epochs are one line, exit 2.
   func testStandaloneEvalAtRecordsMidScheduleAccuracyWithoutChangingTheRun() throws {

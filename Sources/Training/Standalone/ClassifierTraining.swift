@@ -28,12 +28,36 @@ public struct TrainingProgress: Sendable {
   public var imagesPerSecond: Double
 }
 
+/// Saving one network's training as it goes, so that an interruption (a signal, a session cut off) resumes it where it
+/// stood instead of starting over: the schedule, the batches (a pure function of seed, epoch and index) and the
+/// momentum continue exactly, so a resumed network ends as an uninterrupted one would.
+public struct ClassifierCheckpointing {
+  /// Where to pick up: `step` optimiser steps done, the model already holding the weights and BN statistics saved
+  /// then, and the optimiser's momentum buffers from the same moment. nil: start from step 0.
+  public var resume: (step: Int, momentum: [String: [Float]])?
+  /// Writes the state after `step` steps: at every epoch end but the last, when `cadence` says so, and before stopping.
+  public var save: (_ step: Int, _ optimizer: SGD) throws -> Void
+  /// Extra saves between epoch ends, so a `kill -9` loses at most this much.
+  public var cadence: CheckpointCadence = .standard
+  /// Polled after every step: true saves and then throws `ClassifierTraining.Stopped`.
+  public var stopRequested: () -> Bool = { false }
+
+  public init(resume: (step: Int, momentum: [String: [Float]])?, save: @escaping (Int, SGD) throws -> Void) {
+    self.resume = resume; self.save = save
+  }
+}
+
 public enum ClassifierTraining {
-  /// Trains `model` on `dataset` with SGD; returns the mean loss of the last epoch. `progress` runs after every step
-  /// (it may throw, to measure the model mid-schedule and fail the training if that fails).
+  /// Training stopped on request after saving its state at `step`.
+  public struct Stopped: Error { public var step: Int, total: Int }
+
+  /// Trains `model` on `dataset` with SGD; returns the mean loss of the last epoch (of the steps this call ran, when it
+  /// resumed mid-epoch). `progress` runs after every step (it may throw, to measure the model mid-schedule and fail
+  /// the training if that fails); with `checkpointing`, the state is saved as it goes and a saved one resumed.
   @discardableResult
   public static func train(_ model: ImageClassifier, dataset: ImageDataset, normalization: Normalization,
                            config: ClassifierTrainingConfig, precision: Precision = .fp32,
+                           checkpointing: ClassifierCheckpointing? = nil,
                            progress: (TrainingProgress) throws -> Void = { _ in }) throws -> Float {
     let loader = try BatchLoader(dataset: dataset, batchSize: config.batchSize, shuffle: true, dropLast: true,
                              augmentation: config.augment ? .cifar : .none, normalization: normalization,
@@ -49,11 +73,22 @@ public enum ClassifierTraining {
     sgd.momentum = config.momentum; sgd.nesterov = config.nesterov; sgd.weightDecay = config.weightDecay
     let opt = SGD(store: model.store, config: sgd)
     var step = 0
+    if let resume = checkpointing?.resume {
+      guard (0..<total).contains(resume.step) else {
+        throw RDNASError.badInput("cannot resume at step \(resume.step): the schedule has \(total) steps")
+      }
+      try opt.restore(buffers: resume.momentum, steps: resume.step)
+      step = resume.step
+    }
+    let firstStep = step
+    var clock = CheckpointCadence.Clock(checkpointing?.cadence ?? .off, step: step, now: Date())
     var lastEpochLoss: Float = .nan
     let start = Date()
-    for epoch in 0..<config.epochs {
-      var sum: Float = 0
-      for (index, batch) in loader.epoch(epoch).enumerated() {
+    for epoch in (step / perEpoch)..<config.epochs {
+      var sum: Float = 0, count = 0
+      let first = epoch == step / perEpoch ? step % perEpoch : 0
+      for (offset, batch) in loader.epoch(epoch, startingAt: first).enumerated() {
+        let index = first + offset
         let t = Tape(training: true)
         t.precision = precision
         let loss = t.crossEntropy(model.logits(t, batch.tensor()), labels: batch.y)
@@ -64,13 +99,23 @@ public enum ClassifierTraining {
           throw RDNASError.nonFinite(op: "SGD step", detail: "parameter \(bad) became non-finite")
         }
         sum += loss.scalar
+        count += 1
         step += 1
         let elapsed = Date().timeIntervalSince(start)
         try progress(TrainingProgress(epoch: epoch, step: step, stepsTotal: total, endOfEpoch: index == perEpoch - 1,
                                       loss: loss.scalar, lr: lr,
-                                      imagesPerSecond: Double(step * config.batchSize) / max(elapsed, 1e-9)))
+                                      imagesPerSecond: Double((step - firstStep) * config.batchSize) / max(elapsed, 1e-9)))
+        // After `progress`, so what it measured at an epoch end is part of the saved state.
+        if let c = checkpointing, step < total {
+          let stop = c.stopRequested()
+          if stop || index == perEpoch - 1 || clock.due(step: step, now: Date()) != nil {
+            try c.save(step, opt)
+            clock.written(step: step, now: Date())
+          }
+          if stop { throw Stopped(step: step, total: total) }
+        }
       }
-      lastEpochLoss = sum / Float(perEpoch)
+      lastEpochLoss = sum / Float(max(count, 1))
     }
     return lastEpochLoss
   }
