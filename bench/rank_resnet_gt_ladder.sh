@@ -78,6 +78,18 @@ case "${1:-status}" in
       [ -f "$R/gt-seed$s.json.partial.json" ] && f=$R/gt-seed$s.json.partial.json
       [ -f "$R/gt-seed$s.json" ] && f=$R/gt-seed$s.json
       python3 -c "import json,os,sys; p=sys.argv[1]; d=json.load(open(p)) if os.path.exists(p) else {}; print(f'seed $s: {len(d)} of 36 networks ({p})')" "$f"
+      # The network in training (this machine's checkpoint, else the kept one): its step, from the safetensors
+      # header (8-byte length, then JSON whose __metadata__ holds the checkpoint's record).
+      for c in "$R/gt-seed$s.json.checkpoints"/*.safetensors "$KEEP/partial/checkpoints-seed$s"/*.safetensors; do
+        [ -f "$c" ] || continue
+        python3 - "$c" <<'EOF'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    meta = json.loads(json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))["__metadata__"]["standalone"])
+print(f"  in training: {sys.argv[1]}: step {meta['step']} of a {meta['config']['epochs']}-epoch schedule, {meta['seconds']:.0f} s so far")
+EOF
+        break
+      done
     done
     ;;
   *) echo "usage: $0 run|save|status" >&2; exit 2 ;;
