@@ -97,74 +97,36 @@ struct Standalone: ParsableCommand {
       let signals = SignalStop(signals: [SIGINT, SIGTERM, SIGUSR1] + (SignalStop.hangupIgnored ? [] : [SIGHUP]),
                                onStop: { stopRequested.store(true, ordering: .sequentiallyConsistent) })
       defer { signals.cancel() }
+      let trainer = CandidateTraining(out: out, config: cfg, images: images, test: test, precision: precision,
+                                      measureAfterEpochs: ladder, stopRequested: { stopRequested.load(ordering: .sequentiallyConsistent) },
+                                      reportsResume: world.isRoot)
       for (n, i) in mine.enumerated() {
         let key = table.entries[i].key
         if done[key] != nil { continue }
-        let t0 = Date()
-        let arch = space.format(all[i]), networkSeed = config.seed &+ UInt64(i)
-        let net = try config.makeStandalone(all[i], space: space, seed: networkSeed)
-        let model = FixedArchitecture(net: net, arch: all[i])
-        let measure = { try ClassifierTraining.evaluate(model, dataset: test, normalization: images.normalization,
-                                                        precision: precision) }
-        // Mid-schedule state of this network, kept until it finishes (`<out>.checkpoints/<key>.safetensors`).
-        let checkpointPath = Self.checkpointPath(out: out, key: key)
-        var saved = StandaloneCheckpoint(arch: arch, seed: networkSeed, config: cfg, step: 0, seconds: 0,
-                                         precisions: [precision.rawValue], resumedAt: [], midway: [:])
-        var resume: (step: Int, momentum: [String: [Float]])?
-        if FileManager.default.fileExists(atPath: checkpointPath) {
-          let (cp, momentum) = try StandaloneCheckpoint.resume(path: checkpointPath, arch: arch, seed: networkSeed,
-                                                               config: cfg, into: net.store)
-          saved = cp
-          saved.resumedAt.append(cp.step)
-          if saved.precisions.last != precision.rawValue { saved.precisions.append(precision.rawValue) }
-          resume = (cp.step, momentum)
-          if world.isRoot {
-            progress("\(key): resuming at step \(cp.step) from \(checkpointPath)")
-          }
-        }
-        let before = saved.seconds
-        var checkpointing = ClassifierCheckpointing(resume: resume) { step, optimizer in
-          saved.step = step
-          saved.seconds = before + Date().timeIntervalSince(t0)
-          try saved.write(path: checkpointPath, store: net.store, optimizer: optimizer)
-        }
-        checkpointing.stopRequested = { stopRequested.load(ordering: .sequentiallyConsistent) }
+        let net = try config.makeStandalone(all[i], space: space, seed: config.seed &+ UInt64(i))
+        let result: CandidateTraining.Result
         do {
-          try ClassifierTraining.train(model, dataset: images.train, normalization: images.normalization, config: cfg,
-                                       precision: precision, checkpointing: checkpointing) { p in
-            guard p.endOfEpoch, ladder.contains(p.epoch + 1) else { return }
-            let r = try measure()
-            saved.midway["acc@\(p.epoch + 1)"] = String(format: "%.4f", r.accuracy)
-            saved.midway["loss@\(p.epoch + 1)"] = String(format: "%.6f", r.loss)
-          }
-        } catch let stop as ClassifierTraining.Stopped {
+          result = try trainer.train(key: key, net: net, arch: all[i], archText: space.format(all[i]),
+                                     networkSeed: config.seed &+ UInt64(i))
+        } catch let stop as CandidateTraining.Stopped {
           // Exit 130 (interrupted), not 0: the ground truth is not written. Under mpirun a non-zero exit ends the
           // job, which every rank, stopped by the same forwarded signal, has saved for.
-          progress("standalone stopped by a signal: \(key) saved at step \(stop.step) of \(stop.total) in \(checkpointPath); "
-            + "\(finished.count) of \(mine.count) candidates finished; rerun the same command to resume")
+          progress("standalone stopped by a signal: \(key) saved at step \(stop.step) of \(stop.total) in "
+            + "\(stop.path); \(finished.count) of \(mine.count) candidates finished; rerun the same command to resume")
           throw ExitCode(130)
         }
-        let r = try measure()
         var e = table.entries[i]
-        e.score = r.accuracy
-        e.extras = ["loss": String(format: "%.6f", r.loss), "epochs": String(config.epochs),
-                    "seed": String(config.seed),
-                    "seconds": String(format: "%.1f", before + Date().timeIntervalSince(t0)),
-                    // A ground truth resumed across machines may mix precisions (`auto` picks per CPU): say which
-                    // (for a network resumed on another machine, each in the order used). Extras hold JSON text,
-                    // so a string goes in quoted.
-                    "precision": "\"\(saved.precisions.joined(separator: "+"))\""]
-          .merging(saved.midway) { a, _ in a }
-        if !saved.resumedAt.isEmpty { e.extras["resumed_at_step"] = "[\(saved.resumedAt.map(String.init).joined(separator: ", "))]" }
+        e.score = result.accuracy
+        e.extras = result.extras.merging(["epochs": String(config.epochs), "seed": String(config.seed)]) { a, _ in a }
         finished.append(e)
         finished.sort { position[$0.key, default: 0] < position[$1.key, default: 0] }
         try ScoreTable(entries: finished, source: partialPath).writeCompetitionJSON(path: partialPath)
-        try? FileManager.default.removeItem(atPath: checkpointPath)
+        try trainer.finished(key: key)
         if let dir = saveWeights {
           try SafeTensors.write(net.store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) },
                                 metadata: ["arch": space.format(all[i]), "format": "pt"], path: "\(dir)/\(key).safetensors")
         }
-        progressBar?.update(n + 1, String(format: "%@ acc %.4f", key, r.accuracy))
+        progressBar?.update(n + 1, String(format: "%@ acc %.4f", key, result.accuracy))
       }
       if world.size > 1 {
         let gathered = try world.allGather(finished.map(StandalonePartials.Entry.init))
@@ -181,9 +143,6 @@ struct Standalone: ParsableCommand {
 }
 
 extension Standalone {
-  /// Where candidate `key`'s unfinished training is kept: `<out>.checkpoints/<key>.safetensors`.
-  static func checkpointPath(out: String, key: String) -> String { "\(out).checkpoints/\(key).safetensors" }
-
   /// `--eval-at 1,3`: the epochs after which a candidate is also measured, each in 1..<epochs (the last epoch is the
   /// score itself).
   static func parseEvalAt(_ text: String?, epochs: Int) throws -> Set<Int> {
