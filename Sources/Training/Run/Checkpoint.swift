@@ -24,12 +24,7 @@ public enum Checkpoint {
 
   public static func save(path: String, store: ParameterStore, optimizer: SGD?, state: TrainerState,
                           config: TrainingConfig) throws {
-    var tensors: [(String, SafeTensors.Entry)] = store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) }
-    if let optimizer {
-      for (name, buf) in optimizer.buffers.sorted(by: { $0.key < $1.key }) {
-        tensors.append((momentumPrefix + name, .init(shape: store[name]?.shape ?? [buf.count], values: buf)))
-      }
-    }
+    let tensors = self.tensors(of: store, optimizer: optimizer)
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
     let meta: [String: String] = [
@@ -66,10 +61,33 @@ public enum Checkpoint {
     return Loaded(tensors: tensors, state: state, config: config, optimizerSteps: Int(meta["optimizer_steps"] ?? "0") ?? 0)
   }
 
+  /// The tensors every rdnas checkpoint holds (supernet runs and standalone networks alike): the store's weights and
+  /// BN statistics under their names, then the optimiser's momentum buffers as `optimizer.momentum.<name>`.
+  static func tensors(of store: ParameterStore, optimizer: SGD?) -> [(String, SafeTensors.Entry)] {
+    var tensors: [(String, SafeTensors.Entry)] = store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) }
+    for (name, buf) in (optimizer?.buffers ?? [:]).sorted(by: { $0.key < $1.key }) {
+      tensors.append((momentumPrefix + name, .init(shape: store[name]?.shape ?? [buf.count], values: buf)))
+    }
+    return tensors
+  }
+
+  /// The momentum buffers among a checkpoint's tensors, by parameter name.
+  static func momentum(in tensors: [String: SafeTensors.Entry]) -> [String: [Float]] {
+    var buffers: [String: [Float]] = [:]
+    for (name, e) in tensors where name.hasPrefix(momentumPrefix) {
+      buffers[String(name.dropFirst(momentumPrefix.count))] = e.values
+    }
+    return buffers
+  }
+
   /// Copies weights into `store`; every parameter must be present with its exact shape.
   public static func restoreWeights(_ loaded: Loaded, into store: ParameterStore, path: String) throws {
+    try restoreWeights(loaded.tensors, into: store, path: path)
+  }
+
+  static func restoreWeights(_ tensors: [String: SafeTensors.Entry], into store: ParameterStore, path: String) throws {
     for p in store.all {
-      guard let e = loaded.tensors[p.name] else {
+      guard let e = tensors[p.name] else {
         throw RDNASError.badFile(path: path, reason: "checkpoint lacks \(p.name): it was written for another network")
       }
       guard e.shape == p.shape else {
@@ -80,10 +98,6 @@ public enum Checkpoint {
   }
 
   public static func restoreOptimizer(_ loaded: Loaded, into optimizer: SGD) throws {
-    var buffers: [String: [Float]] = [:]
-    for (name, e) in loaded.tensors where name.hasPrefix(momentumPrefix) {
-      buffers[String(name.dropFirst(momentumPrefix.count))] = e.values
-    }
-    try optimizer.restore(buffers: buffers, steps: loaded.optimizerSteps)
+    try optimizer.restore(buffers: momentum(in: loaded.tensors), steps: loaded.optimizerSteps)
   }
 }

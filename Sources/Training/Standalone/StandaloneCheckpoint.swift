@@ -5,12 +5,11 @@ import Engine
 /// One candidate's unfinished standalone training, saved so that `rdnas standalone` resumes it mid-schedule: a ground
 /// truth of hour-long networks otherwise loses up to a whole network to every interruption.
 ///
-/// A safetensors file: the weights and BN statistics under their names, the momentum buffers as
-/// `optimizer.momentum.<name>` (as in a supernet checkpoint), and in the metadata what the network is (its arch
+/// A safetensors file with the tensors of a supernet checkpoint (`Checkpoint.tensors`: weights, BN statistics,
+/// momentum buffers), and in the metadata what the network is (its arch
 /// string, seed and training config, which must match on resume), how far it got and what it measured so far.
 public struct StandaloneCheckpoint: Equatable {
   static let format = "rdnas-standalone-checkpoint-1"
-  static let momentumPrefix = "optimizer.momentum."
 
   /// Identity: a checkpoint resumes only the same network under the same schedule.
   public var arch: String
@@ -37,10 +36,7 @@ public struct StandaloneCheckpoint: Equatable {
 
   /// Writes the checkpoint atomically (a kill mid-write leaves the previous one).
   public func write(path: String, store: ParameterStore, optimizer: SGD) throws {
-    var tensors: [(String, SafeTensors.Entry)] = store.all.map { ($0.name, .init(shape: $0.shape, values: $0.values)) }
-    for (name, buf) in optimizer.buffers.sorted(by: { $0.key < $1.key }) {
-      tensors.append((Self.momentumPrefix + name, .init(shape: store[name]?.shape ?? [buf.count], values: buf)))
-    }
+    let tensors = Checkpoint.tensors(of: store, optimizer: optimizer)
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
     let meta = Meta(arch: arch, seed: seed, config: config, step: step, seconds: seconds, precisions: precisions,
@@ -69,18 +65,9 @@ public struct StandaloneCheckpoint: Equatable {
     guard m.arch == arch else { throw mismatch("architecture \(m.arch), not \(arch)") }
     guard m.seed == seed else { throw mismatch("seed \(m.seed), not \(seed)") }
     guard m.config == config else { throw mismatch("other training options (epochs, batch, rate, augmentation)") }
-    for p in store.all {
-      guard let e = tensors[p.name], e.shape == p.shape else {
-        throw RDNASError.badFile(path: path, reason: "\(p.name) is missing or of another shape: not this network's")
-      }
-      p.values = e.values
-    }
-    var momentum: [String: [Float]] = [:]
-    for (name, e) in tensors where name.hasPrefix(momentumPrefix) {
-      momentum[String(name.dropFirst(momentumPrefix.count))] = e.values
-    }
+    try Checkpoint.restoreWeights(tensors, into: store, path: path)
     let cp = StandaloneCheckpoint(arch: m.arch, seed: m.seed, config: m.config, step: m.step, seconds: m.seconds,
                                   precisions: m.precisions, resumedAt: m.resumedAt, midway: m.midway)
-    return (cp, momentum)
+    return (cp, Checkpoint.momentum(in: tensors))
   }
 }
