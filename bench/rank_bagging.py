@@ -13,6 +13,7 @@ bootstrap CIs over 1,000 resamples of the cells, the same resamples for every st
 Usage: python3 bench/rank_bagging.py [--extra DIR ...] [DISTILLED [SPOS]]"""
 import argparse, csv, itertools, os, sys
 import numpy as np
+from scipy import stats
 from rank_cells import ground_truth, heldout_cells, landmarks_of, load_eval, tau, rank_average, resamples
 
 R = "runs/protocol"
@@ -56,6 +57,19 @@ def report(title, bags, d, b, t, g, res):
         print(f"- bag − SPOS bag of the same seeds ({point[3]:.3f}, equal wall time): {point[0] - point[3]:+.3f} "
               f"{ci(boots[:, 0] - boots[:, 3])}")
 
+def per_seed(seeds, acc, d, t, g, res):
+    """Each single supernet: τ by −loss and by accuracy, ρ, the cells' mean accuracy (does it learn the task?) and
+    τ(supernet, teacher) (how much it copies its teacher); then the seeds' mean τ against the teacher's, paired."""
+    print("| seed | τ −loss | τ acc | ρ −loss | mean acc of the cells | τ(supernet, teacher) |")
+    print("|---|---|---|---|---|---|")
+    for s in seeds:
+        print(f"| {s} | {tau(d[s], g):.3f} | {tau(acc[s], g):.3f} | {stats.spearmanr(d[s], g)[0]:.3f} | "
+              f"{acc[s].mean():.3f} | {tau(d[s], t):.3f} |")
+    def diff(idx):
+        return np.mean([tau(d[s][idx], g[idx]) for s in seeds]) - tau(t[idx], g[idx])
+    point = diff(np.arange(len(g)))
+    print(f"- mean of the single supernets − teacher (SWAP-reg alone): {point:+.3f} {ci([diff(r) for r in res])}")
+
 def main():
     ap = argparse.ArgumentParser(usage=__doc__.strip().splitlines()[-1])
     ap.add_argument("distilled", nargs="?", default="rd-swapreg-warm20-c24-m1-l5")
@@ -83,6 +97,7 @@ def main():
         alone = [tau(d[s], g) for s in seeds]
         print(f"## {name} ({len(cs)}): single supernets {np.mean(alone):.3f} ± {np.std(alone, ddof=1):.3f} "
               f"({' / '.join(f'{x:.3f}' for x in alone)})")
+        per_seed(seeds, {s: load_eval(dfiles[s], cs)[0] for s in seeds}, d, t, g, res)
         report("every pair of seeds", list(itertools.combinations(seeds, 2)), d, b, t, g, res)
         m = len(seeds) // 2
         report("disjoint pairs (independent bags)", [(seeds[i], seeds[i + m]) for i in range(m)], d, b, t, g, res)
