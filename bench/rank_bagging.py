@@ -7,7 +7,8 @@ supernets (equal wall time, seed for seed), where both have the seeds.
 From score files only (no training). Cells: the protocol's 500 held-out cells of runs/protocol. Seeds: a config's
 score files in runs/protocol and in each --extra folder (more seeds trained apart, so their landmarks do not change
 runs/protocol's cells; how many of their landmarks fall among those cells is printed, and the figures are repeated
-without those cells). Reported: every k-subset of the seeds as one bag (bags share seeds, so they are not
+without those cells). Reported: each seed alone (τ, ρ, the cells' mean accuracy, τ to the teacher) and the seeds'
+mean against the teacher; every k-subset of the seeds as one bag (bags share seeds, so they are not
 independent), and the disjoint bags (seed i with seed i + m, m = seeds / 2: independent training runs); paired
 bootstrap CIs over 1,000 resamples of the cells, the same resamples for every statistic.
 Usage: python3 bench/rank_bagging.py [--extra DIR ...] [DISTILLED [SPOS]]"""
