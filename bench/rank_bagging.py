@@ -90,7 +90,8 @@ def main():
     variants = [("all cells", cells)] + ([(f"without those {len(hit)} cells", [c for c in cells if c not in hit])] if hit else [])
     for name, cs in variants:
         g = np.array([gt[x] for x in cs])
-        d = {s: -load_eval(p, cs)[1] for s, p in dfiles.items()}
+        evals = {s: load_eval(p, cs) for s, p in dfiles.items()}  # (accuracy, loss), each file read once
+        d = {s: -loss for s, (_, loss) in evals.items()}
         b = {s: -load_eval(p, cs)[1] for s, p in bfiles.items()}
         t = teacher(cs)
         res = resamples(len(cs), 1000, 0)
@@ -98,7 +99,7 @@ def main():
         alone = [tau(d[s], g) for s in seeds]
         print(f"## {name} ({len(cs)}): single supernets {np.mean(alone):.3f} ± {np.std(alone, ddof=1):.3f} "
               f"({' / '.join(f'{x:.3f}' for x in alone)})")
-        per_seed(seeds, {s: load_eval(dfiles[s], cs)[0] for s in seeds}, d, t, g, res)
+        per_seed(seeds, {s: acc for s, (acc, _) in evals.items()}, d, t, g, res)
         report("every pair of seeds", list(itertools.combinations(seeds, 2)), d, b, t, g, res)
         m = len(seeds) // 2
         report("disjoint pairs (independent bags)", [(seeds[i], seeds[i + m]) for i in range(m)], d, b, t, g, res)

@@ -8,7 +8,7 @@ import Engine
 /// A safetensors file with the tensors of a supernet checkpoint (`Checkpoint.tensors`: weights, BN statistics,
 /// momentum buffers), and in the metadata what the network is (its arch
 /// string, seed and training config, which must match on resume), how far it got and what it measured so far.
-public struct StandaloneCheckpoint: Equatable {
+public struct StandaloneCheckpoint: Codable, Equatable {
   static let format = "rdnas-standalone-checkpoint-1"
 
   /// Identity: a checkpoint resumes only the same network under the same schedule.
@@ -29,20 +29,13 @@ public struct StandaloneCheckpoint: Equatable {
     self.precisions = precisions; self.resumedAt = resumedAt; self.midway = midway
   }
 
-  private struct Meta: Codable {
-    var arch: String, seed: UInt64, config: ClassifierTrainingConfig, step: Int, seconds: Double
-    var precisions: [String], resumedAt: [Int], midway: [String: String]
-  }
-
   /// Writes the checkpoint atomically (a kill mid-write leaves the previous one).
   public func write(path: String, store: ParameterStore, optimizer: SGD) throws {
     let tensors = Checkpoint.tensors(of: store, optimizer: optimizer)
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
-    let meta = Meta(arch: arch, seed: seed, config: config, step: step, seconds: seconds, precisions: precisions,
-                    resumedAt: resumedAt, midway: midway)
     try SafeTensors.write(tensors, metadata: ["format": Self.format, "rdnas_version": RDNASVersion.string,
-                                              "standalone": String(decoding: try enc.encode(meta), as: UTF8.self)],
+                                              "standalone": String(decoding: try enc.encode(self), as: UTF8.self)],
                           path: path)
   }
 
@@ -55,8 +48,8 @@ public struct StandaloneCheckpoint: Equatable {
     guard meta["format"] == format, let text = meta["standalone"] else {
       throw RDNASError.badFile(path: path, reason: "not a standalone checkpoint (no \(format) tag in its metadata)")
     }
-    let m: Meta
-    do { m = try JSONDecoder().decode(Meta.self, from: Data(text.utf8)) } catch let e as DecodingError {
+    let m: StandaloneCheckpoint
+    do { m = try JSONDecoder().decode(StandaloneCheckpoint.self, from: Data(text.utf8)) } catch let e as DecodingError {
       throw RDNASError.badFile(path: path, reason: "metadata: \(ErrorReport.describe(e))")
     }
     func mismatch(_ what: String) -> RDNASError {
@@ -66,8 +59,6 @@ public struct StandaloneCheckpoint: Equatable {
     guard m.seed == seed else { throw mismatch("seed \(m.seed), not \(seed)") }
     guard m.config == config else { throw mismatch("other training options (epochs, batch, rate, augmentation)") }
     try Checkpoint.restoreWeights(tensors, into: store, path: path)
-    let cp = StandaloneCheckpoint(arch: m.arch, seed: m.seed, config: m.config, step: m.step, seconds: m.seconds,
-                                  precisions: m.precisions, resumedAt: m.resumedAt, midway: m.midway)
-    return (cp, Checkpoint.momentum(in: tensors))
+    return (m, Checkpoint.momentum(in: tensors))
   }
 }
