@@ -7,8 +7,9 @@ supernets (equal wall time, seed for seed), where both have the seeds.
 From score files only (no training). Cells: the protocol's 500 held-out cells of runs/protocol. Seeds: a config's
 score files in runs/protocol and in each --extra folder (more seeds trained apart, so their landmarks do not change
 runs/protocol's cells; how many of their landmarks fall among those cells is printed, and the figures are repeated
-without those cells). Reported: each seed alone (τ, ρ, the cells' mean accuracy, τ to the teacher) and the seeds'
-mean against the teacher; every k-subset of the seeds as one bag (bags share seeds, so they are not
+without those cells). Reported: each seed alone (τ, ρ, the cells' mean accuracy, τ to the teacher, τ of its
+evaluation-time ensemble with the teacher) and the seeds' means against the teacher, SPOS of the same seed at equal
+wall time and the free ensemble (SPOS + teacher); every k-subset of the seeds as one bag (bags share seeds, so they are not
 independent), and the disjoint bags (seed i with seed i + m, m = seeds / 2: independent training runs); paired
 bootstrap CIs over 1,000 resamples of the cells, the same resamples for every statistic.
 Usage: python3 bench/rank_bagging.py [--extra DIR ...] [DISTILLED [SPOS]]"""
@@ -58,18 +59,35 @@ def report(title, bags, d, b, t, g, res):
         print(f"- bag − SPOS bag of the same seeds ({point[3]:.3f}, equal wall time): {point[0] - point[3]:+.3f} "
               f"{ci(boots[:, 0] - boots[:, 3])}")
 
-def per_seed(seeds, acc, d, t, g, res):
-    """Each single supernet: τ by −loss and by accuracy, ρ, the cells' mean accuracy (does it learn the task?) and
-    τ(supernet, teacher) (how much it copies its teacher); then the seeds' mean τ against the teacher's, paired."""
-    print("| seed | τ −loss | τ acc | ρ −loss | mean acc of the cells | τ(supernet, teacher) |")
-    print("|---|---|---|---|---|---|")
+def per_seed(seeds, acc, d, b, t, g, res):
+    """Each single supernet: τ by −loss and by accuracy, ρ, the cells' mean accuracy (does it learn the task?),
+    τ(supernet, teacher) (how much it copies its teacher) and τ of its evaluation-time ensemble with the teacher
+    (`rdnas ensemble eval.json:loss teacher.csv`, the rank average). Then the seeds' means against the teacher and, on
+    the seeds SPOS also has, against SPOS at equal wall time and the free ensemble (SPOS + teacher), all paired."""
+    print("| seed | τ −loss | τ acc | ρ −loss | mean acc of the cells | τ(supernet, teacher) | τ supernet + teacher |")
+    print("|---|---|---|---|---|---|---|")
     for s in seeds:
         print(f"| {s} | {tau(d[s], g):.3f} | {tau(acc[s], g):.3f} | {stats.spearmanr(d[s], g)[0]:.3f} | "
-              f"{acc[s].mean():.3f} | {tau(d[s], t):.3f} |")
-    def diff(idx):
-        return np.mean([tau(d[s][idx], g[idx]) for s in seeds]) - tau(t[idx], g[idx])
-    point = diff(np.arange(len(g)))
-    print(f"- mean of the single supernets − teacher (SWAP-reg alone): {point:+.3f} {ci([diff(r) for r in res])}")
+              f"{acc[s].mean():.3f} | {tau(d[s], t):.3f} | {tau(rank_average(d[s], t), g):.3f} |")
+    base = [s for s in seeds if s in b]
+    rows = [("mean of the single supernets", seeds, lambda s, i: d[s][i], "teacher (SWAP-reg alone)", lambda s, i: t[i]),
+            ("mean of the supernets + teacher (evaluation-time ensemble)", seeds, lambda s, i: rank_average(d[s][i], t[i]),
+             "teacher (SWAP-reg alone)", lambda s, i: t[i])]
+    if base:
+        rows += [(f"mean of the single supernets, seeds {base}", base, lambda s, i: d[s][i],
+                  "SPOS of the same seed (equal wall time)", lambda s, i: b[s][i]),
+                 (f"mean of the single supernets, seeds {base}", base, lambda s, i: d[s][i],
+                  "free ensemble (SPOS of the same seed + teacher)", lambda s, i: rank_average(b[s][i], t[i])),
+                 (f"mean of the supernets + teacher, seeds {base}", base, lambda s, i: rank_average(d[s][i], t[i]),
+                  "free ensemble (SPOS of the same seed + teacher)", lambda s, i: rank_average(b[s][i], t[i]))]
+    for name, ss, mine, vs, theirs in rows:
+        def diff(idx):
+            return np.mean([tau(mine(s, idx), g[idx]) - tau(theirs(s, idx), g[idx]) for s in ss])
+        whole = np.arange(len(g))
+        own = [tau(mine(s, whole), g) for s in ss]
+        other = np.mean([tau(theirs(s, whole), g) for s in ss])
+        print(f"- {name} ({np.mean(own):.3f} ± {np.std(own, ddof=1):.3f}) − {vs} ({other:.3f}): "
+              f"{diff(whole):+.3f} {ci([diff(r) for r in res])}")
 
 def main():
     ap = argparse.ArgumentParser(usage=__doc__.strip().splitlines()[-1])
@@ -99,7 +117,7 @@ def main():
         alone = [tau(d[s], g) for s in seeds]
         print(f"## {name} ({len(cs)}): single supernets {np.mean(alone):.3f} ± {np.std(alone, ddof=1):.3f} "
               f"({' / '.join(f'{x:.3f}' for x in alone)})")
-        per_seed(seeds, {s: acc for s, (acc, _) in evals.items()}, d, t, g, res)
+        per_seed(seeds, {s: acc for s, (acc, _) in evals.items()}, d, b, t, g, res)
         report("every pair of seeds", list(itertools.combinations(seeds, 2)), d, b, t, g, res)
         m = len(seeds) // 2
         report("disjoint pairs (independent bags)", [(seeds[i], seeds[i + m]) for i in range(m)], d, b, t, g, res)
