@@ -69,25 +69,32 @@ def per_seed(seeds, acc, d, b, t, g, res):
     for s in seeds:
         print(f"| {s} | {tau(d[s], g):.3f} | {tau(acc[s], g):.3f} | {stats.spearmanr(d[s], g)[0]:.3f} | "
               f"{acc[s].mean():.3f} | {tau(d[s], t):.3f} | {tau(rank_average(d[s], t), g):.3f} |")
+    # Each scorer's τ on all cells and on every resample, computed once per (scorer, seed) and shared by the rows.
+    scorers = {"single": lambda s, i: d[s][i], "ensemble": lambda s, i: rank_average(d[s][i], t[i]),
+               "teacher": lambda s, i: t[i], "spos": lambda s, i: b[s][i],
+               "free": lambda s, i: rank_average(b[s][i], t[i])}
+    names = {"single": "the single supernets", "ensemble": "the supernets + teacher (evaluation-time ensemble)",
+             "teacher": "teacher (SWAP-reg alone)", "spos": "SPOS of the same seed (equal wall time)",
+             "free": "free ensemble (SPOS of the same seed + teacher)"}
+    cache, whole = {}, np.arange(len(g))
+    def taus(scorer, s):
+        key = (scorer, None if scorer == "teacher" else s)
+        if key not in cache:
+            f = scorers[scorer]
+            cache[key] = (tau(f(s, whole), g), np.array([tau(f(s, r), g[r]) for r in res]))
+        return cache[key]
     base = [s for s in seeds if s in b]
-    rows = [("mean of the single supernets", seeds, lambda s, i: d[s][i], "teacher (SWAP-reg alone)", lambda s, i: t[i]),
-            ("mean of the supernets + teacher (evaluation-time ensemble)", seeds, lambda s, i: rank_average(d[s][i], t[i]),
-             "teacher (SWAP-reg alone)", lambda s, i: t[i])]
+    rows = [("single", "teacher", seeds), ("ensemble", "teacher", seeds)]
     if base:
-        rows += [(f"mean of the single supernets, seeds {base}", base, lambda s, i: d[s][i],
-                  "SPOS of the same seed (equal wall time)", lambda s, i: b[s][i]),
-                 (f"mean of the single supernets, seeds {base}", base, lambda s, i: d[s][i],
-                  "free ensemble (SPOS of the same seed + teacher)", lambda s, i: rank_average(b[s][i], t[i])),
-                 (f"mean of the supernets + teacher, seeds {base}", base, lambda s, i: rank_average(d[s][i], t[i]),
-                  "free ensemble (SPOS of the same seed + teacher)", lambda s, i: rank_average(b[s][i], t[i]))]
-    for name, ss, mine, vs, theirs in rows:
-        def diff(idx):
-            return np.mean([tau(mine(s, idx), g[idx]) - tau(theirs(s, idx), g[idx]) for s in ss])
-        whole = np.arange(len(g))
-        own = [tau(mine(s, whole), g) for s in ss]
-        other = np.mean([tau(theirs(s, whole), g) for s in ss])
-        print(f"- {name} ({np.mean(own):.3f} ± {np.std(own, ddof=1):.3f}) − {vs} ({other:.3f}): "
-              f"{diff(whole):+.3f} {ci([diff(r) for r in res])}")
+        rows += [("single", "spos", base), ("single", "free", base), ("ensemble", "free", base)]
+    for mine, theirs, ss in rows:
+        own = [taus(mine, s)[0] for s in ss]
+        other = np.mean([taus(theirs, s)[0] for s in ss])
+        boots = np.mean([taus(mine, s)[1] - taus(theirs, s)[1] for s in ss], axis=0)
+        spread = f" ± {np.std(own, ddof=1):.3f}" if len(ss) > 1 else ""
+        label = names[mine] + ("" if ss == seeds else f", seeds {ss}")
+        print(f"- mean of {label} ({np.mean(own):.3f}{spread}) − {names[theirs]} ({other:.3f}): "
+              f"{np.mean(own) - other:+.3f} {ci(boots)}")
 
 def main():
     ap = argparse.ArgumentParser(usage=__doc__.strip().splitlines()[-1])
