@@ -38,59 +38,72 @@ def ci(values):
     lo, hi = np.percentile(values, [2.5, 97.5])
     return f"[{lo:+.3f}, {hi:+.3f}]"
 
-def report(title, bags, d, b, t, g, res):
+class Taus:
+    """τ of a scorer against the ground truth on all cells and on each resample, computed once per key and shared by
+    every statistic that needs it (a seed alone is a member of many bags and the baseline of several rows)."""
+    def __init__(self, g, res):
+        self.g, self.res, self.cache, self.whole = g, res, {}, np.arange(len(g))
+    def __call__(self, key, score):
+        """`score(idx)`: the scorer's scores of the cells `idx`. Returns (τ on all cells, τ on each resample)."""
+        if key not in self.cache:
+            self.cache[key] = (tau(score(self.whole), self.g), np.array([tau(score(r), self.g[r]) for r in self.res]))
+        return self.cache[key]
+
+def scorers(d, b, t):
+    """The scorers the reports compare, by kind: each takes a seed (or a bag of seeds) and cell indices."""
+    return {"single": lambda s, i: d[s][i], "ensemble": lambda s, i: rank_average(d[s][i], t[i]),
+            "teacher": lambda s, i: t[i], "spos": lambda s, i: b[s][i],
+            "free": lambda s, i: rank_average(b[s][i], t[i]),
+            "bag": lambda c, i: rank_average(*[d[s][i] for s in c]),
+            "spos bag": lambda c, i: rank_average(*[b[s][i] for s in c])}
+
+def scored(taus, kinds, kind, who):
+    """(τ on all cells, τ on each resample) of scorer `kind` for a seed or bag `who` (the teacher has no seed)."""
+    key = (kind, None if kind == "teacher" else who)
+    return taus(key, lambda i: kinds[kind](who, i))
+
+def report(title, bags, d, b, t, taus):
     """Mean τ over `bags` of the distilled bag, its members alone, the teacher and (where all seeds have one) the
     SPOS bag, with paired CIs of the differences."""
+    kinds = scorers(d, b, t)
     spos = all(s in b for c in bags for s in c)
-    def stats_on(idx):
-        gi = g[idx]
-        bag = np.mean([tau(rank_average(*[d[s][idx] for s in c]), gi) for c in bags])
-        alone = np.mean([tau(d[s][idx], gi) for c in bags for s in c])
-        sb = np.mean([tau(rank_average(*[b[s][idx] for s in c]), gi) for c in bags]) if spos else np.nan
-        return bag, alone, tau(t[idx], gi), sb
-    point = stats_on(np.arange(len(g)))
-    boots = np.array([stats_on(r) for r in res])
-    per = [tau(rank_average(*[d[s] for s in c]), g) for c in bags]
+    def mean(kind, whos):
+        runs = [scored(taus, kinds, kind, w) for w in whos]
+        return np.mean([r[0] for r in runs]), np.mean([r[1] for r in runs], axis=0)
+    bag, alone, teach = mean("bag", bags), mean("single", [s for c in bags for s in c]), mean("teacher", [None])
+    per = [scored(taus, kinds, "bag", c)[0] for c in bags]
     print(f"### {title}: {len(bags)} bag(s) {bags}")
-    print(f"- bagged distilled: {point[0]:.3f} (per bag {' / '.join(f'{x:.3f}' for x in per)}); members alone {point[1]:.3f}")
-    print(f"- bag − members alone: {point[0] - point[1]:+.3f} {ci(boots[:, 0] - boots[:, 1])}")
-    print(f"- bag − teacher (SWAP-reg alone, {point[2]:.3f}): {point[0] - point[2]:+.3f} {ci(boots[:, 0] - boots[:, 2])}")
+    print(f"- bagged distilled: {bag[0]:.3f} (per bag {' / '.join(f'{x:.3f}' for x in per)}); members alone {alone[0]:.3f}")
+    print(f"- bag − members alone: {bag[0] - alone[0]:+.3f} {ci(bag[1] - alone[1])}")
+    print(f"- bag − teacher (SWAP-reg alone, {teach[0]:.3f}): {bag[0] - teach[0]:+.3f} {ci(bag[1] - teach[1])}")
     if spos:
-        print(f"- bag − SPOS bag of the same seeds ({point[3]:.3f}, equal wall time): {point[0] - point[3]:+.3f} "
-              f"{ci(boots[:, 0] - boots[:, 3])}")
+        sb = mean("spos bag", bags)
+        print(f"- bag − SPOS bag of the same seeds ({sb[0]:.3f}, equal wall time): {bag[0] - sb[0]:+.3f} "
+              f"{ci(bag[1] - sb[1])}")
 
-def per_seed(seeds, acc, d, b, t, g, res):
+def per_seed(seeds, acc, d, b, t, g, taus):
     """Each single supernet: τ by −loss and by accuracy, ρ, the cells' mean accuracy (does it learn the task?),
     τ(supernet, teacher) (how much it copies its teacher) and τ of its evaluation-time ensemble with the teacher
     (`rdnas ensemble eval.json:loss teacher.csv`, the rank average). Then the seeds' means against the teacher and, on
     the seeds SPOS also has, against SPOS at equal wall time and the free ensemble (SPOS + teacher), all paired."""
+    kinds = scorers(d, b, t)
     print("| seed | τ −loss | τ acc | ρ −loss | mean acc of the cells | τ(supernet, teacher) | τ supernet + teacher |")
     print("|---|---|---|---|---|---|---|")
     for s in seeds:
-        print(f"| {s} | {tau(d[s], g):.3f} | {tau(acc[s], g):.3f} | {stats.spearmanr(d[s], g)[0]:.3f} | "
-              f"{acc[s].mean():.3f} | {tau(d[s], t):.3f} | {tau(rank_average(d[s], t), g):.3f} |")
-    # Each scorer's τ on all cells and on every resample, computed once per (scorer, seed) and shared by the rows.
-    scorers = {"single": lambda s, i: d[s][i], "ensemble": lambda s, i: rank_average(d[s][i], t[i]),
-               "teacher": lambda s, i: t[i], "spos": lambda s, i: b[s][i],
-               "free": lambda s, i: rank_average(b[s][i], t[i])}
+        print(f"| {s} | {scored(taus, kinds, 'single', s)[0]:.3f} | {tau(acc[s], g):.3f} | "
+              f"{stats.spearmanr(d[s], g)[0]:.3f} | {acc[s].mean():.3f} | {tau(d[s], t):.3f} | "
+              f"{scored(taus, kinds, 'ensemble', s)[0]:.3f} |")
     names = {"single": "the single supernets", "ensemble": "the supernets + teacher (evaluation-time ensemble)",
              "teacher": "teacher (SWAP-reg alone)", "spos": "SPOS of the same seed (equal wall time)",
              "free": "free ensemble (SPOS of the same seed + teacher)"}
-    cache, whole = {}, np.arange(len(g))
-    def taus(scorer, s):
-        key = (scorer, None if scorer == "teacher" else s)
-        if key not in cache:
-            f = scorers[scorer]
-            cache[key] = (tau(f(s, whole), g), np.array([tau(f(s, r), g[r]) for r in res]))
-        return cache[key]
     base = [s for s in seeds if s in b]
     rows = [("single", "teacher", seeds), ("ensemble", "teacher", seeds)]
     if base:
         rows += [("single", "spos", base), ("single", "free", base), ("ensemble", "free", base)]
     for mine, theirs, ss in rows:
-        own = [taus(mine, s)[0] for s in ss]
-        other = np.mean([taus(theirs, s)[0] for s in ss])
-        boots = np.mean([taus(mine, s)[1] - taus(theirs, s)[1] for s in ss], axis=0)
+        own = [scored(taus, kinds, mine, s)[0] for s in ss]
+        other = np.mean([scored(taus, kinds, theirs, s)[0] for s in ss])
+        boots = np.mean([scored(taus, kinds, mine, s)[1] - scored(taus, kinds, theirs, s)[1] for s in ss], axis=0)
         spread = f" ± {np.std(own, ddof=1):.3f}" if len(ss) > 1 else ""
         label = names[mine] + ("" if ss == seeds else f", seeds {ss}")
         print(f"- mean of {label} ({np.mean(own):.3f}{spread}) − {names[theirs]} ({other:.3f}): "
@@ -119,18 +132,18 @@ def main():
         d = {s: -loss for s, (_, loss) in evals.items()}
         b = {s: -load_eval(p, cs)[1] for s, p in bfiles.items()}
         t = teacher(cs)
-        res = resamples(len(cs), 1000, 0)
+        taus = Taus(g, resamples(len(cs), 1000, 0))
         seeds = sorted(d)
-        alone = [tau(d[s], g) for s in seeds]
+        alone = [scored(taus, scorers(d, b, t), "single", s)[0] for s in seeds]
         print(f"## {name} ({len(cs)}): single supernets {np.mean(alone):.3f} ± {np.std(alone, ddof=1):.3f} "
               f"({' / '.join(f'{x:.3f}' for x in alone)})")
-        per_seed(seeds, {s: acc for s, (acc, _) in evals.items()}, d, b, t, g, res)
-        report("every pair of seeds", list(itertools.combinations(seeds, 2)), d, b, t, g, res)
+        per_seed(seeds, {s: acc for s, (acc, _) in evals.items()}, d, b, t, g, taus)
+        report("every pair of seeds", list(itertools.combinations(seeds, 2)), d, b, t, taus)
         m = len(seeds) // 2
-        report("disjoint pairs (independent bags)", [(seeds[i], seeds[i + m]) for i in range(m)], d, b, t, g, res)
+        report("disjoint pairs (independent bags)", [(seeds[i], seeds[i + m]) for i in range(m)], d, b, t, taus)
         base = [s for s in seeds if s in b]
         if len(base) >= 2 and len(base) < len(seeds):
-            report(f"every pair of the seeds SPOS also has", list(itertools.combinations(base, 2)), d, b, t, g, res)
+            report(f"every pair of the seeds SPOS also has", list(itertools.combinations(base, 2)), d, b, t, taus)
 
 if __name__ == "__main__":
     main()
